@@ -1,0 +1,25 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .models import User
+
+_NAV = {
+    User.Role.COLLECTOR: [("home", _("My queue")), ("debtors:list", _("My debtors"))],
+    User.Role.MANAGER: [("home", _("Team overview")), ("debtors:list", _("Team debtors"))],
+    User.Role.FINANCE: [("home", _("Imports")), ("debtors:list", _("All debtors"))],
+    User.Role.ADMIN: [("home", _("Overview")), ("debtors:list", _("All debtors"))],
+}
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    role = User.Role.ADMIN if user.is_superuser else user.role
+    current = request.path
+    items = []
+    for url_name, label in _NAV.get(role, []):
+        url = reverse(url_name)
+        active = current == url if url == "/" else current.startswith(url)
+        items.append({"url": url, "label": label, "active": active})
+    return {"nav_items": items, "show_admin_link": user.is_staff}

@@ -1,0 +1,370 @@
+"""Writes for debtors, contacts, invoices and payments. Each service owns its
+transaction and leaves the debtor's summary columns right."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.services import audit_record, model_snapshot
+from collections_crm.exceptions import ApplicationError
+from collections_crm.money import quantize_money
+
+from .models import Contact, Debtor, DebtorType, Invoice, Payment, PaymentAllocation
+
+DEBTOR_AUDITED_FIELDS = [
+    "code", "name", "debtor_type", "type_reason", "assigned_collector", "team", "country",
+    "timezone", "language", "preferred_channel", "do_not_contact", "cease_contact", "status",
+    "currency",
+]
+DEBTOR_EDITABLE_FIELDS = frozenset(DEBTOR_AUDITED_FIELDS) | {
+    "business_hours_start", "business_hours_end", "lunch_start", "lunch_end", "working_days",
+    "money_days", "notes",
+}
+
+
+@transaction.atomic
+def debtor_create(*, actor: User | None, code: str, name: str, **fields) -> Debtor:
+    unknown = set(fields) - DEBTOR_EDITABLE_FIELDS
+    if unknown:
+        raise ApplicationError(_("Unknown debtor fields: %s") % ", ".join(sorted(unknown)))
+    debtor = Debtor(code=code.strip(), name=name.strip(), **fields)
+    if debtor.assigned_collector_id and not debtor.team_id:
+        debtor.team_id = debtor.assigned_collector.team_id
+    debtor.full_clean()
+    debtor.save()
+    audit_record(actor=actor, action="debtor.create", target=debtor,
+                 after=model_snapshot(debtor, DEBTOR_AUDITED_FIELDS))
+    return debtor
+
+
+@transaction.atomic
+def debtor_update(*, actor: User | None, debtor: Debtor, data: dict) -> Debtor:
+    unknown = set(data) - DEBTOR_EDITABLE_FIELDS
+    if unknown:
+        raise ApplicationError(_("Unknown debtor fields: %s") % ", ".join(sorted(unknown)))
+    before = model_snapshot(debtor, DEBTOR_AUDITED_FIELDS)
+    for name, value in data.items():
+        setattr(debtor, name, value)
+    debtor.full_clean()
+    debtor.save()
+    after = model_snapshot(debtor, DEBTOR_AUDITED_FIELDS)
+    changed = {k for k in after if after[k] != before[k]}
+    if changed:
+        audit_record(actor=actor, action="debtor.update", target=debtor,
+                     before={k: before[k] for k in changed}, after={k: after[k] for k in changed})
+    return debtor
+
+
+@transaction.atomic
+def debtor_set_type(*, actor: User, debtor: Debtor, debtor_type: str, reason: str) -> Debtor:
+    if debtor_type not in DebtorType.values:
+        raise ValidationError({"debtor_type": _("Choose one of the debtor types.")})
+    if not reason.strip():
+        raise ValidationError({"type_reason": _("Say why this debtor is of this type.")})
+    before = model_snapshot(debtor, ["debtor_type", "type_reason"])
+    debtor.debtor_type = debtor_type
+    debtor.type_reason = reason.strip()
+    debtor.type_set_by = actor
+    debtor.type_set_at = timezone.now()
+    debtor.save(update_fields=["debtor_type", "type_reason", "type_set_by", "type_set_at",
+                               "updated_at"])
+    audit_record(actor=actor, action="debtor.set_type", target=debtor, before=before,
+                 after=model_snapshot(debtor, ["debtor_type", "type_reason"]))
+    return debtor
+
+
+@transaction.atomic
+def debtor_assign(*, actor: User, debtors: Iterable[Debtor], collector: User | None) -> int:
+    if collector is not None and collector.role != User.Role.COLLECTOR:
+        raise ApplicationError(_("Debtors can only be assigned to collectors."))
+    count = 0
+    for debtor in debtors:
+        before = model_snapshot(debtor, ["assigned_collector", "team"])
+        debtor.assigned_collector = collector
+        if collector is not None and collector.team_id:
+            debtor.team_id = collector.team_id
+        debtor.save(update_fields=["assigned_collector", "team", "updated_at"])
+        audit_record(actor=actor, action="debtor.assign", target=debtor, before=before,
+                     after=model_snapshot(debtor, ["assigned_collector", "team"]))
+        count += 1
+    return count
+
+
+def normalize_phone(raw: str, *, region: str) -> str:
+    """Return the number in E.164 or raise ValidationError in the user's language."""
+    raw = (raw or "").strip()
+    if not raw:
+        return ""
+    try:
+        parsed = phonenumbers.parse(raw, region.upper() or None)
+    except phonenumbers.NumberParseException as exc:
+        raise ValidationError(_("%(number)s is not a phone number."), params={"number": raw}) from exc
+    if not phonenumbers.is_valid_number(parsed):
+        raise ValidationError(_("%(number)s is not a valid phone number."), params={"number": raw})
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+CONTACT_FIELDS = ["name", "role", "phone", "mobile", "email", "is_primary", "is_decision_maker",
+                  "notes"]
+
+
+def _contact_apply(contact: Contact, data: dict) -> None:
+    errors = {}
+    for name, value in data.items():
+        if name not in CONTACT_FIELDS:
+            raise ApplicationError(_("Unknown contact field: %s") % name)
+        if name in ("phone", "mobile"):
+            try:
+                value = normalize_phone(value, region=contact.debtor.country)
+            except ValidationError as exc:
+                errors[name] = exc.messages
+                continue
+        setattr(contact, name, value)
+    if errors:
+        raise ValidationError(errors)
+    if contact.is_primary:
+        contact.debtor.contacts.exclude(pk=contact.pk).filter(is_primary=True).update(
+            is_primary=False)
+    contact.full_clean()
+    contact.save()
+
+
+@transaction.atomic
+def contact_create(*, actor: User | None, debtor: Debtor, **data) -> Contact:
+    contact = Contact(debtor=debtor)
+    if not debtor.contacts.exists():
+        data.setdefault("is_primary", True)
+    _contact_apply(contact, data)
+    audit_record(actor=actor, action="contact.create", target=contact,
+                 after=model_snapshot(contact, CONTACT_FIELDS))
+    return contact
+
+
+@transaction.atomic
+def contact_update(*, actor: User | None, contact: Contact, data: dict) -> Contact:
+    before = model_snapshot(contact, CONTACT_FIELDS)
+    _contact_apply(contact, data)
+    audit_record(actor=actor, action="contact.update", target=contact, before=before,
+                 after=model_snapshot(contact, CONTACT_FIELDS))
+    return contact
+
+
+INVOICE_AUDITED_FIELDS = ["number", "issue_date", "due_date", "amount", "open_amount", "status"]
+
+
+@transaction.atomic
+def invoice_create(
+    *,
+    actor: User | None,
+    debtor: Debtor,
+    number: str,
+    issue_date: datetime.date,
+    due_date: datetime.date,
+    amount: Decimal,
+    open_amount: Decimal | None = None,
+    currency: str | None = None,
+) -> Invoice:
+    amount = quantize_money(amount)
+    invoice = Invoice(
+        debtor=debtor,
+        number=number.strip(),
+        issue_date=issue_date,
+        due_date=due_date,
+        amount=amount,
+        open_amount=amount if open_amount is None else quantize_money(open_amount),
+        currency=currency or debtor.currency,
+    )
+    invoice.status = _invoice_status(invoice)
+    invoice.full_clean()
+    invoice.save()
+    audit_record(actor=actor, action="invoice.create", target=invoice,
+                 after=model_snapshot(invoice, INVOICE_AUDITED_FIELDS))
+    debtor_refresh_summary(debtor_ids=[debtor.pk])
+    return invoice
+
+
+def _invoice_status(invoice: Invoice) -> str:
+    if invoice.status in (Invoice.Status.DISPUTED, Invoice.Status.WRITTEN_OFF):
+        return invoice.status
+    if invoice.open_amount == 0:
+        return Invoice.Status.PAID
+    if invoice.open_amount != invoice.amount:
+        return Invoice.Status.PARTIALLY_PAID
+    return Invoice.Status.OPEN
+
+
+@transaction.atomic
+def payment_record(
+    *,
+    actor: User | None,
+    debtor: Debtor,
+    amount: Decimal,
+    received_on: datetime.date,
+    reference: str = "",
+    method: str = Payment.Method.BANK_TRANSFER,
+    import_reference: str | None = None,
+    invoice_numbers: list[str] | None = None,
+) -> Payment:
+    """Record a payment and allocate it to open invoices, oldest due first.
+
+    Named invoices are paid first, in the order given; whatever is left goes to
+    the remaining open invoices oldest-first, then stays unallocated. With an
+    `import_reference` the same payment is never recorded twice.
+    """
+    amount = quantize_money(amount)
+    if amount <= 0:
+        raise ValidationError({"amount": _("A payment must be more than zero.")})
+    if import_reference:
+        existing = Payment.objects.filter(import_reference=import_reference).first()
+        if existing is not None:
+            return existing
+    payment = Payment(
+        debtor=debtor,
+        amount=amount,
+        unallocated_amount=amount,
+        currency=debtor.currency,
+        received_on=received_on,
+        method=method,
+        reference=reference,
+        import_reference=import_reference,
+        recorded_by=actor if actor and actor.pk else None,
+    )
+    payment.full_clean()
+    payment.save()
+
+    open_invoices = list(
+        debtor.invoices.select_for_update()
+        .filter(open_amount__gt=0)
+        .exclude(status=Invoice.Status.WRITTEN_OFF)
+        .order_by("due_date", "issue_date", "number")
+    )
+    if invoice_numbers:
+        wanted = {n: i for i, n in enumerate(invoice_numbers)}
+        missing = set(wanted) - {inv.number for inv in open_invoices}
+        if missing:
+            raise ValidationError(
+                {"invoice_numbers": _("No open invoice numbered %s.") % ", ".join(sorted(missing))}
+            )
+        open_invoices.sort(key=lambda inv: (inv.number not in wanted, wanted.get(inv.number, 0)))
+
+    remaining = amount
+    allocations = []
+    for invoice in open_invoices:
+        if remaining <= 0:
+            break
+        # Disputed money is not collected by allocation; only the undisputed part.
+        payable = invoice.open_amount - min(invoice.disputed_amount, invoice.open_amount)
+        share = min(payable, remaining)
+        if share <= 0:
+            continue
+        invoice.open_amount -= share
+        invoice.status = _invoice_status(invoice)
+        if invoice.open_amount == 0:
+            invoice.closed_at = timezone.now()
+            invoice.closed_reason = "payment"
+        invoice.save(update_fields=["open_amount", "status", "closed_at", "closed_reason",
+                                    "updated_at"])
+        allocations.append(PaymentAllocation(payment=payment, invoice=invoice, amount=share))
+        remaining -= share
+    PaymentAllocation.objects.bulk_create(allocations)
+    payment.unallocated_amount = remaining
+    payment.save(update_fields=["unallocated_amount"])
+    audit_record(actor=actor, action="payment.record", target=payment, after={
+        "amount": str(amount),
+        "allocations": {a.invoice.number: str(a.amount) for a in allocations},
+        "unallocated": str(remaining),
+    })
+    debtor_refresh_summary(debtor_ids=[debtor.pk])
+    return payment
+
+
+# Priority until the call queue brings its own explainable ranking: overdue
+# money weighted by age, so large old debts come first. Bounded to fit an int.
+_PRIORITY_CAP = 1_000_000
+
+
+def debtor_refresh_summary(
+    *, debtor_ids: Iterable[int] | None = None, today: datetime.date | None = None
+) -> int:
+    """Recompute the summary columns of the given debtors (all when None).
+
+    Set-based: two UPDATE statements whatever the number of debtors, never one
+    query per debtor. Returns the number of debtors refreshed.
+    """
+    today = today or timezone.localdate()
+    ids = None if debtor_ids is None else sorted(set(debtor_ids))
+    if ids is not None and not ids:
+        return 0
+    d = Debtor._meta.db_table
+    i = Invoice._meta.db_table
+    vendor = connection.vendor
+    if vendor == "postgresql":
+        days_expr = "(%s::date - MIN(CASE WHEN due_date < %s AND open_amount > 0 THEN due_date END))"
+        now_sql = "NOW()"
+    else:
+        days_expr = (
+            "CAST(julianday(%s) - julianday(MIN(CASE WHEN due_date < %s AND open_amount > 0 THEN due_date END))"
+            " AS INTEGER)"
+        )
+        now_sql = "CURRENT_TIMESTAMP"
+    if ids is None:
+        where_d, where_i, params_ids = "", "", []
+    else:
+        marks = ", ".join(["%s"] * len(ids))
+        where_d = f"WHERE id IN ({marks})"
+        where_i = f"AND debtor_id IN ({marks})"
+        params_ids = ids
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {d} SET open_balance = 0, overdue_balance = 0, disputed_balance = 0, "
+            f"open_invoice_count = 0, oldest_due_date = NULL, max_days_past_due = 0, "
+            f"priority_score = 0, summary_refreshed_at = {now_sql} {where_d}",
+            params_ids,
+        )
+        refreshed = cursor.rowcount
+        cursor.execute(
+            f"""
+            UPDATE {d} SET
+                open_balance = s.open_balance,
+                overdue_balance = s.overdue_balance,
+                disputed_balance = s.disputed_balance,
+                open_invoice_count = s.open_count,
+                oldest_due_date = s.oldest_due,
+                max_days_past_due = COALESCE(s.days_past_due, 0),
+                priority_score = CASE
+                    WHEN s.overdue_balance <= 0 THEN 0
+                    ELSE CAST(
+                        CASE WHEN s.overdue_balance / 100 * (1 + COALESCE(s.days_past_due, 0) / 30.0)
+                                  > {_PRIORITY_CAP}
+                             THEN {_PRIORITY_CAP}
+                             ELSE s.overdue_balance / 100 * (1 + COALESCE(s.days_past_due, 0) / 30.0)
+                        END AS INTEGER)
+                END
+            FROM (
+                SELECT debtor_id,
+                       SUM(open_amount) AS open_balance,
+                       SUM(CASE WHEN due_date < %s AND open_amount > 0 THEN open_amount ELSE 0 END) AS overdue_balance,
+                       SUM(disputed_amount) AS disputed_balance,
+                       COUNT(*) AS open_count,
+                       MIN(CASE WHEN open_amount > 0 THEN due_date END) AS oldest_due,
+                       {days_expr} AS days_past_due
+                FROM {i}
+                WHERE open_amount <> 0 AND status <> 'written_off' {where_i}
+                GROUP BY debtor_id
+            ) AS s
+            WHERE {d}.id = s.debtor_id
+            """,
+            [today, today, today, *params_ids],
+        )
+    return refreshed
+

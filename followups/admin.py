@@ -1,0 +1,51 @@
+from django.contrib import admin
+
+from .models import ContactPolicy, FollowUp, Instalment, Interaction, PromiseToPay
+
+
+@admin.register(ContactPolicy)
+class ContactPolicyAdmin(admin.ModelAdmin):
+    list_display = ["pack", "debtor_type", "max_attempts_7d", "max_calls_7d",
+                    "min_gap_after_conversation_hours", "allowed_from_local",
+                    "allowed_until_local", "is_active"]
+    list_filter = ["pack", "is_active"]
+
+
+@admin.register(Interaction)
+class InteractionAdmin(admin.ModelAdmin):
+    list_display = ["started_at", "debtor", "user", "channel", "outcome", "right_party_contact"]
+    list_filter = ["channel", "outcome", "direction"]
+    search_fields = ["debtor__code", "notes"]
+    raw_id_fields = ["debtor", "contact", "user"]
+    filter_horizontal = ["talk_tracks"]
+    date_hierarchy = "started_at"
+
+
+class InstalmentInline(admin.TabularInline):
+    model = Instalment
+    extra = 0
+
+
+@admin.register(PromiseToPay)
+class PromiseToPayAdmin(admin.ModelAdmin):
+    list_display = ["debtor", "total_amount", "kept_amount", "currency", "status", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["debtor__code"]
+    raw_id_fields = ["debtor", "interaction", "contact", "made_by"]
+    inlines = [InstalmentInline]
+
+
+@admin.register(Instalment)
+class InstalmentAdmin(admin.ModelAdmin):
+    list_display = ["promise", "sequence", "due_date", "amount", "paid_amount", "status"]
+    list_filter = ["status"]
+    raw_id_fields = ["promise"]
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(admin.ModelAdmin):
+    list_display = ["due_at", "debtor", "action", "reason", "status", "assigned_to"]
+    list_filter = ["action", "reason", "status"]
+    search_fields = ["debtor__code"]
+    raw_id_fields = ["debtor", "assigned_to", "promise", "instalment", "invoice"]
+    date_hierarchy = "due_at"

@@ -1,0 +1,271 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from debtors.models import Channel, Contact, Debtor, DebtorType, Invoice, money_field
+from scripts_library.models import TalkTrack
+
+
+class ContactPolicy(models.Model):
+    """Contact limits. One row per (pack, debtor type); a blank type is the pack default."""
+
+    class Pack(models.TextChoices):
+        B2B = "b2b", _("B2B default")
+        US_CONSUMER = "us_consumer", _("US consumer (Regulation F)")
+        CN_CONSUMER = "cn_consumer", _("China consumer")
+
+    pack = models.CharField(_("policy pack"), max_length=16, choices=Pack.choices)
+    debtor_type = models.CharField(
+        _("debtor type"), max_length=16, choices=DebtorType.choices, blank=True
+    )
+    max_attempts_7d = models.PositiveSmallIntegerField(_("attempts per 7 days, all channels"))
+    max_calls_7d = models.PositiveSmallIntegerField(_("calls per 7 days"))
+    max_messages_7d = models.PositiveSmallIntegerField(_("SMS and emails per 7 days"))
+    max_connected_calls_per_day = models.PositiveSmallIntegerField(
+        _("connected calls per day"), null=True, blank=True
+    )
+    min_gap_after_conversation_hours = models.PositiveSmallIntegerField(
+        _("hours to wait after a conversation")
+    )
+    allowed_from_local = models.TimeField(_("contact allowed from (local)"))
+    allowed_until_local = models.TimeField(_("contact allowed until (local)"))
+    quiet_weekdays = models.JSONField(_("no contact on weekdays"), default=list, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["pack", "debtor_type"]
+        verbose_name = _("contact policy")
+        verbose_name_plural = _("contact policies")
+        constraints = [
+            models.UniqueConstraint(fields=["pack", "debtor_type"], name="policy_once_per_type"),
+            models.CheckConstraint(
+                condition=Q(allowed_from_local__lt=F("allowed_until_local")),
+                name="policy_window_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_pack_display()} / {self.debtor_type or '*'}"
+
+
+class Interaction(models.Model):
+    class Direction(models.TextChoices):
+        OUTBOUND = "outbound", _("Outbound")
+        INBOUND = "inbound", _("Inbound")
+
+    class Outcome(models.TextChoices):
+        NO_ANSWER = "no_answer", _("No answer")
+        BUSY = "busy", _("Busy")
+        WRONG_NUMBER = "wrong_number", _("Wrong number")
+        MESSAGE_LEFT = "message_left", _("Message left")
+        RIGHT_PARTY = "right_party", _("Spoke to the right person")
+        PROMISE = "promise", _("Promise to pay")
+        REFUSED = "refused", _("Refused to pay")
+        DISPUTE = "dispute", _("Dispute raised")
+        PAID = "paid", _("Says paid")
+        CALLBACK = "callback", _("Callback requested")
+        SENT = "sent", _("Sent")
+
+    CONVERSATION_OUTCOMES = frozenset(
+        {Outcome.RIGHT_PARTY, Outcome.PROMISE, Outcome.REFUSED, Outcome.DISPUTE, Outcome.PAID,
+         Outcome.CALLBACK}
+    )
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    debtor = models.ForeignKey(Debtor, on_delete=models.CASCADE, related_name="interactions")
+    contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="interactions"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="interactions",
+    )
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    direction = models.CharField(
+        _("direction"), max_length=8, choices=Direction.choices, default=Direction.OUTBOUND
+    )
+    started_at = models.DateTimeField(_("started"))
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
+    right_party_contact = models.BooleanField(_("reached the right person"), default=False)
+    notes = models.TextField(_("notes"), blank=True)
+    talk_tracks = models.ManyToManyField(TalkTrack, blank=True, related_name="interactions")
+    compliance_flags = models.JSONField(default=list, blank=True)
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("interaction")
+        verbose_name_plural = _("interactions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "idempotency_key"],
+                condition=Q(idempotency_key__isnull=False),
+                name="interaction_idempotency_key_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=F("started_at")),
+                name="interaction_ends_after_start",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["debtor", "-started_at"], name="interaction_debtor_time"),
+            models.Index(fields=["user", "-started_at"], name="interaction_user_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} {self.get_outcome_display()}"
+
+
+class PromiseToPay(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        KEPT = "kept", _("Kept")
+        PARTLY_KEPT = "partly_kept", _("Partly kept")
+        BROKEN = "broken", _("Broken")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    debtor = models.ForeignKey(Debtor, on_delete=models.CASCADE, related_name="promises")
+    interaction = models.ForeignKey(
+        Interaction, null=True, blank=True, on_delete=models.SET_NULL, related_name="promises"
+    )
+    contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    total_amount = money_field(_("promised amount"))
+    kept_amount = money_field(_("paid against it"))
+    currency = models.CharField(_("currency"), max_length=3, default="CNY")
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    reminder_channel = models.CharField(
+        _("remind by"), max_length=8, choices=Channel.choices, default=Channel.SMS
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    evaluated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("promise to pay")
+        verbose_name_plural = _("promises to pay")
+        constraints = [
+            models.CheckConstraint(condition=Q(total_amount__gt=0), name="promise_amount_positive"),
+            models.CheckConstraint(condition=Q(kept_amount__gte=0), name="promise_kept_not_negative"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["debtor"], name="promise_pending_by_debtor", condition=Q(status="pending")
+            )
+        ]
+
+
+class Instalment(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        KEPT = "kept", _("Kept")
+        PARTLY_KEPT = "partly_kept", _("Partly kept")
+        BROKEN = "broken", _("Broken")
+
+    promise = models.ForeignKey(PromiseToPay, on_delete=models.CASCADE, related_name="instalments")
+    sequence = models.PositiveSmallIntegerField()
+    due_date = models.DateField(_("due"))
+    amount = money_field(_("amount"))
+    paid_amount = money_field(_("paid"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+
+    class Meta:
+        ordering = ["promise", "sequence"]
+        verbose_name = _("instalment")
+        verbose_name_plural = _("instalments")
+        constraints = [
+            models.UniqueConstraint(fields=["promise", "sequence"], name="instalment_sequence_once"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="instalment_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(paid_amount__gte=0), name="instalment_paid_not_negative"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["due_date"], name="instalment_pending_due",
+                         condition=Q(status="pending")),
+        ]
+
+
+class FollowUp(models.Model):
+    class Reason(models.TextChoices):
+        DUNNING_STEP = "dunning_step", _("Next step of the cadence")
+        PROMISE_REMINDER = "promise_reminder", _("Reminder before a promised payment")
+        PROMISE_THANKS = "promise_thanks", _("Thanks after a kept promise")
+        BROKEN_PROMISE = "broken_promise", _("Promise broken")
+        CALLBACK = "callback", _("Callback requested")
+        DISPUTE_REVIEW = "dispute_review", _("Dispute to review")
+        VISIT = "visit", _("Field visit")
+        ESCALATION = "escalation", _("Escalation")
+        MANUAL = "manual", _("Planned by hand")
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("Cancelled")
+        FAILED = "failed", _("Failed")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    debtor = models.ForeignKey(Debtor, on_delete=models.CASCADE, related_name="followups")
+    action = models.CharField(_("action"), max_length=8, choices=Channel.choices)
+    reason = models.CharField(_("reason"), max_length=32, choices=Reason.choices)
+    due_at = models.DateTimeField(_("due"))
+    slot_reason = models.CharField(_("why this moment"), max_length=255, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.SCHEDULED
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="followups",
+    )
+    promise = models.ForeignKey(
+        PromiseToPay, null=True, blank=True, on_delete=models.CASCADE, related_name="followups"
+    )
+    instalment = models.ForeignKey(
+        Instalment, null=True, blank=True, on_delete=models.CASCADE, related_name="followups"
+    )
+    invoice = models.ForeignKey(
+        Invoice, null=True, blank=True, on_delete=models.SET_NULL, related_name="followups"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_at"]
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        constraints = [
+            # A retried task or a double click never makes the same follow-up twice.
+            models.UniqueConstraint(
+                fields=["debtor", "reason", "due_at"], name="followup_once_per_slot"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["due_at"], name="followup_due_scheduled", condition=Q(status="scheduled")
+            ),
+            models.Index(fields=["assigned_to", "status", "due_at"], name="followup_assignee"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.due_at:%Y-%m-%d %H:%M}"
