@@ -34,43 +34,58 @@ def debtor_invoices(*, debtor: Debtor) -> QuerySet[Invoice]:
 
 
 @dataclass(frozen=True)
-class PortfolioTotals:
-    debtors: int
+class CurrencyTotal:
+    currency: str
     open_balance: Decimal
     overdue_balance: Decimal
 
 
+@dataclass(frozen=True)
+class PortfolioTotals:
+    debtors: int
+    by_currency: list[CurrencyTotal]
+
+
 def portfolio_totals(*, debtors: QuerySet[Debtor]) -> PortfolioTotals:
-    row = debtors.aggregate(
-        n=Count("id"), open=Sum("open_balance"), overdue=Sum("overdue_balance")
+    """Counts and balances; money is summed per currency, never across."""
+    rows = (
+        debtors.order_by()
+        .values("currency")
+        .annotate(n=Count("id"), open=Sum("open_balance"), overdue=Sum("overdue_balance"))
+        .order_by("-overdue")
     )
+    rows = list(rows)
     return PortfolioTotals(
-        debtors=row["n"] or 0,
-        open_balance=row["open"] or Decimal("0"),
-        overdue_balance=row["overdue"] or Decimal("0"),
+        debtors=sum(r["n"] for r in rows),
+        by_currency=[
+            CurrencyTotal(r["currency"], r["open"] or Decimal("0"), r["overdue"] or Decimal("0"))
+            for r in rows
+        ],
     )
 
 
 def team_overview(*, manager: User) -> list[dict]:
-    """One row per collector in the manager's team (or every collector for admins)."""
+    """One row per collector in the manager's team (every collector for admins),
+    with debtor counts and balances per currency."""
     collectors = User.objects.filter(role=User.Role.COLLECTOR, is_active=True)
     if not manager.is_admin_role:
-        collectors = collectors.filter(team_id=manager.team_id) if manager.team_id else (
-            collectors.none())
-    rows = (
-        collectors.annotate(
-            debtor_count=Count("portfolio"),
-            open_total=Sum("portfolio__open_balance"),
-            overdue_total=Sum("portfolio__overdue_balance"),
+        collectors = (
+            collectors.filter(team_id=manager.team_id) if manager.team_id else collectors.none()
         )
-        .order_by("-overdue_total", "username")
+    collectors = list(collectors.order_by("username"))
+    sums = (
+        Debtor.objects.filter(assigned_collector__in=collectors)
+        .order_by()
+        .values("assigned_collector_id", "currency")
+        .annotate(n=Count("id"), open=Sum("open_balance"), overdue=Sum("overdue_balance"))
     )
-    return [
-        {
-            "collector": c,
-            "debtors": c.debtor_count,
-            "open_balance": c.open_total or Decimal("0"),
-            "overdue_balance": c.overdue_total or Decimal("0"),
-        }
-        for c in rows
-    ]
+    per_collector: dict[int, dict] = {
+        c.pk: {"collector": c, "debtors": 0, "balances": []} for c in collectors
+    }
+    for r in sums:
+        row = per_collector[r["assigned_collector_id"]]
+        row["debtors"] += r["n"]
+        row["balances"].append(
+            CurrencyTotal(r["currency"], r["open"] or Decimal("0"), r["overdue"] or Decimal("0"))
+        )
+    return sorted(per_collector.values(), key=lambda row: -row["debtors"])

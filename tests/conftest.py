@@ -1,0 +1,68 @@
+import os
+from dataclasses import dataclass
+
+import pytest
+
+from accounts.models import Team, User
+from debtors.models import Debtor
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the
+# tests make around it are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from tests.accounts.factories import TeamFactory, UserFactory  # noqa: E402
+from tests.debtors.factories import DebtorFactory  # noqa: E402
+
+
+@dataclass
+class Personas:
+    team: Team
+    other_team: Team
+    collector_a: User
+    collector_b: User
+    manager: User
+    other_manager: User
+    finance: User
+    admin: User
+    debtor_a: Debtor
+    debtor_b: Debtor
+    debtor_other_team: Debtor
+
+    def all_users(self) -> dict[str, User]:
+        return {
+            "collector_a": self.collector_a,
+            "collector_b": self.collector_b,
+            "manager": self.manager,
+            "other_manager": self.other_manager,
+            "finance": self.finance,
+            "admin": self.admin,
+        }
+
+
+@pytest.fixture
+def personas(db) -> Personas:
+    """Collector A and B and their manager in one team, a manager of another
+    team, finance and an admin; one debtor for each collector and one in the
+    other team."""
+    team = TeamFactory(name="East")
+    other_team = TeamFactory(name="West")
+    collector_a = UserFactory(username="alice", role=User.Role.COLLECTOR, team=team)
+    collector_b = UserFactory(username="bob", role=User.Role.COLLECTOR, team=team)
+    collector_c = UserFactory(username="carol", role=User.Role.COLLECTOR, team=other_team)
+    return Personas(
+        team=team,
+        other_team=other_team,
+        collector_a=collector_a,
+        collector_b=collector_b,
+        manager=UserFactory(username="mona", role=User.Role.MANAGER, team=team),
+        other_manager=UserFactory(username="walt", role=User.Role.MANAGER, team=other_team),
+        finance=UserFactory(username="fay", role=User.Role.FINANCE),
+        admin=UserFactory(username="ada", role=User.Role.ADMIN, is_staff=True,
+                          is_superuser=True),
+        debtor_a=DebtorFactory(code="A-1", name="Alpha Trading", assigned_collector=collector_a,
+                               team=team),
+        debtor_b=DebtorFactory(code="B-1", name="Beta Metals", assigned_collector=collector_b,
+                               team=team),
+        debtor_other_team=DebtorFactory(code="W-1", name="Westwind Foods",
+                                        assigned_collector=collector_c, team=other_team),
+    )
