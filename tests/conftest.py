@@ -66,3 +66,6 @@ def personas(db) -> Personas:
         debtor_other_team=DebtorFactory(code="W-1", name="Westwind Foods",
                                         assigned_collector=collector_c, team=other_team),
     )
+
+
+from tests.browser import browser, page  # noqa: E402,F401  (fixtures for browser tests)
