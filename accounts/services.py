@@ -43,6 +43,7 @@ def user_set_language(*, user: User, language: str) -> User:
     user.language = language
     user.full_clean(validate_unique=False)
     user.save(update_fields=["language"])
-    audit_record(actor=user, action="user.language", target=user, before=before,
-                 after={"language": language})
+    audit_record(
+        actor=user, action="user.language", target=user, before=before, after={"language": language}
+    )
     return user

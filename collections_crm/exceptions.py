@@ -15,7 +15,9 @@ class ApplicationError(Exception):
 
 def api_exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        detail = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
         exc = drf_exceptions.ValidationError(detail=detail)
     if isinstance(exc, ApplicationError):
         return Response({"message": str(exc.message), "extra": exc.extra}, status=400)

@@ -10,15 +10,35 @@ class ContactInline(admin.TabularInline):
 
 @admin.register(Debtor)
 class DebtorAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "debtor_type", "status", "assigned_collector", "team",
-                    "open_balance", "overdue_balance", "max_days_past_due", "priority_score"]
+    list_display = [
+        "code",
+        "name",
+        "debtor_type",
+        "status",
+        "assigned_collector",
+        "team",
+        "open_balance",
+        "overdue_balance",
+        "max_days_past_due",
+        "priority_score",
+    ]
     list_filter = ["debtor_type", "status", "team", "country", "do_not_contact"]
     search_fields = ["code", "name"]
     list_select_related = ["assigned_collector", "team"]
     raw_id_fields = ["assigned_collector", "type_set_by"]
-    readonly_fields = ["public_id", "open_balance", "overdue_balance", "disputed_balance",
-                       "open_invoice_count", "oldest_due_date", "max_days_past_due",
-                       "priority_score", "summary_refreshed_at", "created_at", "updated_at"]
+    readonly_fields = [
+        "public_id",
+        "open_balance",
+        "overdue_balance",
+        "disputed_balance",
+        "open_invoice_count",
+        "oldest_due_date",
+        "max_days_past_due",
+        "priority_score",
+        "summary_refreshed_at",
+        "created_at",
+        "updated_at",
+    ]
     inlines = [ContactInline]
 
 
@@ -31,8 +51,16 @@ class ContactAdmin(admin.ModelAdmin):
 
 @admin.register(Invoice)
 class InvoiceAdmin(admin.ModelAdmin):
-    list_display = ["number", "debtor", "issue_date", "due_date", "amount", "open_amount",
-                    "currency", "status"]
+    list_display = [
+        "number",
+        "debtor",
+        "issue_date",
+        "due_date",
+        "amount",
+        "open_amount",
+        "currency",
+        "status",
+    ]
     list_filter = ["status", "currency"]
     search_fields = ["number", "debtor__code", "debtor__name"]
     raw_id_fields = ["debtor"]
@@ -47,8 +75,15 @@ class AllocationInline(admin.TabularInline):
 
 @admin.register(Payment)
 class PaymentAdmin(admin.ModelAdmin):
-    list_display = ["received_on", "debtor", "amount", "unallocated_amount", "currency", "method",
-                    "reference"]
+    list_display = [
+        "received_on",
+        "debtor",
+        "amount",
+        "unallocated_amount",
+        "currency",
+        "method",
+        "reference",
+    ]
     list_filter = ["method", "currency"]
     search_fields = ["reference", "import_reference", "debtor__code"]
     raw_id_fields = ["debtor", "recorded_by"]

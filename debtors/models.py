@@ -302,6 +302,9 @@ class PaymentAllocation(models.Model):
             models.CheckConstraint(condition=Q(amount__gt=0), name="allocation_amount_positive"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.amount} → {self.invoice_id}"
+
 
 class Dispute(models.Model):
     class Category(models.TextChoices):

@@ -29,9 +29,11 @@ def debtor_get_for_user(user: User, public_id, *, write: bool = False) -> Debtor
     """The debtor, or 404 when the user may not see it; 403 when they may see
     but not change it."""
     try:
-        debtor = debtor_queryset_for_user(user).select_related(
-            "assigned_collector", "team", "type_set_by"
-        ).get(public_id=public_id)
+        debtor = (
+            debtor_queryset_for_user(user)
+            .select_related("assigned_collector", "team", "type_set_by")
+            .get(public_id=public_id)
+        )
     except (Debtor.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
     if write and not user_can_write_debtors(user):

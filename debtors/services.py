@@ -21,13 +21,29 @@ from collections_crm.money import quantize_money
 from .models import Contact, Debtor, DebtorType, Invoice, Payment, PaymentAllocation
 
 DEBTOR_AUDITED_FIELDS = [
-    "code", "name", "debtor_type", "type_reason", "assigned_collector", "team", "country",
-    "timezone", "language", "preferred_channel", "do_not_contact", "cease_contact", "status",
+    "code",
+    "name",
+    "debtor_type",
+    "type_reason",
+    "assigned_collector",
+    "team",
+    "country",
+    "timezone",
+    "language",
+    "preferred_channel",
+    "do_not_contact",
+    "cease_contact",
+    "status",
     "currency",
 ]
 DEBTOR_EDITABLE_FIELDS = frozenset(DEBTOR_AUDITED_FIELDS) | {
-    "business_hours_start", "business_hours_end", "lunch_start", "lunch_end", "working_days",
-    "money_days", "notes",
+    "business_hours_start",
+    "business_hours_end",
+    "lunch_start",
+    "lunch_end",
+    "working_days",
+    "money_days",
+    "notes",
 }
 
 
@@ -41,8 +57,12 @@ def debtor_create(*, actor: User | None, code: str, name: str, **fields) -> Debt
         debtor.team_id = debtor.assigned_collector.team_id
     debtor.full_clean()
     debtor.save()
-    audit_record(actor=actor, action="debtor.create", target=debtor,
-                 after=model_snapshot(debtor, DEBTOR_AUDITED_FIELDS))
+    audit_record(
+        actor=actor,
+        action="debtor.create",
+        target=debtor,
+        after=model_snapshot(debtor, DEBTOR_AUDITED_FIELDS),
+    )
     return debtor
 
 
@@ -59,8 +79,13 @@ def debtor_update(*, actor: User | None, debtor: Debtor, data: dict) -> Debtor:
     after = model_snapshot(debtor, DEBTOR_AUDITED_FIELDS)
     changed = {k for k in after if after[k] != before[k]}
     if changed:
-        audit_record(actor=actor, action="debtor.update", target=debtor,
-                     before={k: before[k] for k in changed}, after={k: after[k] for k in changed})
+        audit_record(
+            actor=actor,
+            action="debtor.update",
+            target=debtor,
+            before={k: before[k] for k in changed},
+            after={k: after[k] for k in changed},
+        )
     return debtor
 
 
@@ -75,10 +100,16 @@ def debtor_set_type(*, actor: User, debtor: Debtor, debtor_type: str, reason: st
     debtor.type_reason = reason.strip()
     debtor.type_set_by = actor
     debtor.type_set_at = timezone.now()
-    debtor.save(update_fields=["debtor_type", "type_reason", "type_set_by", "type_set_at",
-                               "updated_at"])
-    audit_record(actor=actor, action="debtor.set_type", target=debtor, before=before,
-                 after=model_snapshot(debtor, ["debtor_type", "type_reason"]))
+    debtor.save(
+        update_fields=["debtor_type", "type_reason", "type_set_by", "type_set_at", "updated_at"]
+    )
+    audit_record(
+        actor=actor,
+        action="debtor.set_type",
+        target=debtor,
+        before=before,
+        after=model_snapshot(debtor, ["debtor_type", "type_reason"]),
+    )
     return debtor
 
 
@@ -93,8 +124,13 @@ def debtor_assign(*, actor: User, debtors: Iterable[Debtor], collector: User | N
         if collector is not None and collector.team_id:
             debtor.team_id = collector.team_id
         debtor.save(update_fields=["assigned_collector", "team", "updated_at"])
-        audit_record(actor=actor, action="debtor.assign", target=debtor, before=before,
-                     after=model_snapshot(debtor, ["assigned_collector", "team"]))
+        audit_record(
+            actor=actor,
+            action="debtor.assign",
+            target=debtor,
+            before=before,
+            after=model_snapshot(debtor, ["assigned_collector", "team"]),
+        )
         count += 1
     return count
 
@@ -107,14 +143,24 @@ def normalize_phone(raw: str, *, region: str) -> str:
     try:
         parsed = phonenumbers.parse(raw, region.upper() or None)
     except phonenumbers.NumberParseException as exc:
-        raise ValidationError(_("%(number)s is not a phone number."), params={"number": raw}) from exc
+        raise ValidationError(
+            _("%(number)s is not a phone number."), params={"number": raw}
+        ) from exc
     if not phonenumbers.is_valid_number(parsed):
         raise ValidationError(_("%(number)s is not a valid phone number."), params={"number": raw})
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
-CONTACT_FIELDS = ["name", "role", "phone", "mobile", "email", "is_primary", "is_decision_maker",
-                  "notes"]
+CONTACT_FIELDS = [
+    "name",
+    "role",
+    "phone",
+    "mobile",
+    "email",
+    "is_primary",
+    "is_decision_maker",
+    "notes",
+]
 
 
 def _contact_apply(contact: Contact, data: dict) -> None:
@@ -133,7 +179,8 @@ def _contact_apply(contact: Contact, data: dict) -> None:
         raise ValidationError(errors)
     if contact.is_primary:
         contact.debtor.contacts.exclude(pk=contact.pk).filter(is_primary=True).update(
-            is_primary=False)
+            is_primary=False
+        )
     contact.full_clean()
     contact.save()
 
@@ -144,8 +191,12 @@ def contact_create(*, actor: User | None, debtor: Debtor, **data) -> Contact:
     if not debtor.contacts.exists():
         data.setdefault("is_primary", True)
     _contact_apply(contact, data)
-    audit_record(actor=actor, action="contact.create", target=contact,
-                 after=model_snapshot(contact, CONTACT_FIELDS))
+    audit_record(
+        actor=actor,
+        action="contact.create",
+        target=contact,
+        after=model_snapshot(contact, CONTACT_FIELDS),
+    )
     return contact
 
 
@@ -153,8 +204,13 @@ def contact_create(*, actor: User | None, debtor: Debtor, **data) -> Contact:
 def contact_update(*, actor: User | None, contact: Contact, data: dict) -> Contact:
     before = model_snapshot(contact, CONTACT_FIELDS)
     _contact_apply(contact, data)
-    audit_record(actor=actor, action="contact.update", target=contact, before=before,
-                 after=model_snapshot(contact, CONTACT_FIELDS))
+    audit_record(
+        actor=actor,
+        action="contact.update",
+        target=contact,
+        before=before,
+        after=model_snapshot(contact, CONTACT_FIELDS),
+    )
     return contact
 
 
@@ -186,8 +242,12 @@ def invoice_create(
     invoice.status = _invoice_status(invoice)
     invoice.full_clean()
     invoice.save()
-    audit_record(actor=actor, action="invoice.create", target=invoice,
-                 after=model_snapshot(invoice, INVOICE_AUDITED_FIELDS))
+    audit_record(
+        actor=actor,
+        action="invoice.create",
+        target=invoice,
+        after=model_snapshot(invoice, INVOICE_AUDITED_FIELDS),
+    )
     debtor_refresh_summary(debtor_ids=[debtor.pk])
     return invoice
 
@@ -271,18 +331,24 @@ def payment_record(
         if invoice.open_amount == 0:
             invoice.closed_at = timezone.now()
             invoice.closed_reason = "payment"
-        invoice.save(update_fields=["open_amount", "status", "closed_at", "closed_reason",
-                                    "updated_at"])
+        invoice.save(
+            update_fields=["open_amount", "status", "closed_at", "closed_reason", "updated_at"]
+        )
         allocations.append(PaymentAllocation(payment=payment, invoice=invoice, amount=share))
         remaining -= share
     PaymentAllocation.objects.bulk_create(allocations)
     payment.unallocated_amount = remaining
     payment.save(update_fields=["unallocated_amount"])
-    audit_record(actor=actor, action="payment.record", target=payment, after={
-        "amount": str(amount),
-        "allocations": {a.invoice.number: str(a.amount) for a in allocations},
-        "unallocated": str(remaining),
-    })
+    audit_record(
+        actor=actor,
+        action="payment.record",
+        target=payment,
+        after={
+            "amount": str(amount),
+            "allocations": {a.invoice.number: str(a.amount) for a in allocations},
+            "unallocated": str(remaining),
+        },
+    )
     debtor_refresh_summary(debtor_ids=[debtor.pk])
     return payment
 
@@ -307,15 +373,16 @@ def debtor_refresh_summary(
     d = Debtor._meta.db_table
     i = Invoice._meta.db_table
     vendor = connection.vendor
+    # Credit notes lower the balance but never make a debtor look older.
+    overdue_item = "due_date < %s AND open_amount > 0"
+    oldest_overdue = f"MIN(CASE WHEN {overdue_item} THEN due_date END)"
     if vendor == "postgresql":
-        days_expr = "(%s::date - MIN(CASE WHEN due_date < %s AND open_amount > 0 THEN due_date END))"
+        days_expr = f"(%s::date - {oldest_overdue})"
         now_sql = "NOW()"
     else:
-        days_expr = (
-            "CAST(julianday(%s) - julianday(MIN(CASE WHEN due_date < %s AND open_amount > 0 THEN due_date END))"
-            " AS INTEGER)"
-        )
+        days_expr = f"CAST(julianday(%s) - julianday({oldest_overdue}) AS INTEGER)"
         now_sql = "CURRENT_TIMESTAMP"
+    score = "s.overdue_balance / 100 * (1 + COALESCE(s.days_past_due, 0) / 30.0)"
     if ids is None:
         where_d, where_i, params_ids = "", "", []
     else:
@@ -343,17 +410,13 @@ def debtor_refresh_summary(
                 max_days_past_due = COALESCE(s.days_past_due, 0),
                 priority_score = CASE
                     WHEN s.overdue_balance <= 0 THEN 0
-                    ELSE CAST(
-                        CASE WHEN s.overdue_balance / 100 * (1 + COALESCE(s.days_past_due, 0) / 30.0)
-                                  > {_PRIORITY_CAP}
-                             THEN {_PRIORITY_CAP}
-                             ELSE s.overdue_balance / 100 * (1 + COALESCE(s.days_past_due, 0) / 30.0)
-                        END AS INTEGER)
+                    ELSE CAST(CASE WHEN {score} > {_PRIORITY_CAP} THEN {_PRIORITY_CAP}
+                                   ELSE {score} END AS INTEGER)
                 END
             FROM (
                 SELECT debtor_id,
                        SUM(open_amount) AS open_balance,
-                       SUM(CASE WHEN due_date < %s AND open_amount > 0 THEN open_amount ELSE 0 END) AS overdue_balance,
+                       SUM(CASE WHEN {overdue_item} THEN open_amount ELSE 0 END) AS overdue_balance,
                        SUM(disputed_amount) AS disputed_balance,
                        COUNT(*) AS open_count,
                        MIN(CASE WHEN open_amount > 0 THEN due_date END) AS oldest_due,
@@ -367,4 +430,3 @@ def debtor_refresh_summary(
             [today, today, today, *params_ids],
         )
     return refreshed
-

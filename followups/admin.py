@@ -5,9 +5,16 @@ from .models import ContactPolicy, FollowUp, Instalment, Interaction, PromiseToP
 
 @admin.register(ContactPolicy)
 class ContactPolicyAdmin(admin.ModelAdmin):
-    list_display = ["pack", "debtor_type", "max_attempts_7d", "max_calls_7d",
-                    "min_gap_after_conversation_hours", "allowed_from_local",
-                    "allowed_until_local", "is_active"]
+    list_display = [
+        "pack",
+        "debtor_type",
+        "max_attempts_7d",
+        "max_calls_7d",
+        "min_gap_after_conversation_hours",
+        "allowed_from_local",
+        "allowed_until_local",
+        "is_active",
+    ]
     list_filter = ["pack", "is_active"]
 
 

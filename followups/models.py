@@ -70,8 +70,14 @@ class Interaction(models.Model):
         SENT = "sent", _("Sent")
 
     CONVERSATION_OUTCOMES = frozenset(
-        {Outcome.RIGHT_PARTY, Outcome.PROMISE, Outcome.REFUSED, Outcome.DISPUTE, Outcome.PAID,
-         Outcome.CALLBACK}
+        {
+            Outcome.RIGHT_PARTY,
+            Outcome.PROMISE,
+            Outcome.REFUSED,
+            Outcome.DISPUTE,
+            Outcome.PAID,
+            Outcome.CALLBACK,
+        }
     )
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -161,13 +167,18 @@ class PromiseToPay(models.Model):
         verbose_name_plural = _("promises to pay")
         constraints = [
             models.CheckConstraint(condition=Q(total_amount__gt=0), name="promise_amount_positive"),
-            models.CheckConstraint(condition=Q(kept_amount__gte=0), name="promise_kept_not_negative"),
+            models.CheckConstraint(
+                condition=Q(kept_amount__gte=0), name="promise_kept_not_negative"
+            ),
         ]
         indexes = [
             models.Index(
                 fields=["debtor"], name="promise_pending_by_debtor", condition=Q(status="pending")
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.total_amount} {self.currency} ({self.status})"
 
 
 class Instalment(models.Model):
@@ -191,16 +202,22 @@ class Instalment(models.Model):
         verbose_name = _("instalment")
         verbose_name_plural = _("instalments")
         constraints = [
-            models.UniqueConstraint(fields=["promise", "sequence"], name="instalment_sequence_once"),
+            models.UniqueConstraint(
+                fields=["promise", "sequence"], name="instalment_sequence_once"
+            ),
             models.CheckConstraint(condition=Q(amount__gt=0), name="instalment_amount_positive"),
             models.CheckConstraint(
                 condition=Q(paid_amount__gte=0), name="instalment_paid_not_negative"
             ),
         ]
         indexes = [
-            models.Index(fields=["due_date"], name="instalment_pending_due",
-                         condition=Q(status="pending")),
+            models.Index(
+                fields=["due_date"], name="instalment_pending_due", condition=Q(status="pending")
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.due_date} {self.amount}"
 
 
 class FollowUp(models.Model):

@@ -26,26 +26,50 @@ def debtor_timeline(*, debtor: Debtor, limit: int = 30) -> list[TimelineEntry]:
     number of queries whatever the history's length."""
     entries: list[TimelineEntry] = []
     for i in debtor.interactions.select_related("user")[:limit]:
-        entries.append(TimelineEntry(
-            at=i.started_at, kind="interaction",
-            title=f"{i.get_channel_display()} · {i.get_outcome_display()}",
-            detail=i.notes, user=i.user.get_username() if i.user else ""))
+        entries.append(
+            TimelineEntry(
+                at=i.started_at,
+                kind="interaction",
+                title=f"{i.get_channel_display()} · {i.get_outcome_display()}",
+                detail=i.notes,
+                user=i.user.get_username() if i.user else "",
+            )
+        )
     promises = debtor.promises.select_related("made_by").prefetch_related(
-        Prefetch("instalments", queryset=Instalment.objects.order_by("sequence")))[:limit]
+        Prefetch("instalments", queryset=Instalment.objects.order_by("sequence"))
+    )[:limit]
     for p in promises:
-        entries.append(TimelineEntry(
-            at=p.created_at, kind="promise", title=p.get_status_display(),
-            detail=", ".join(f"{x.due_date:%Y-%m-%d} {x.amount}" for x in p.instalments.all()),
-            amount=p.total_amount, user=p.made_by.get_username() if p.made_by else ""))
+        entries.append(
+            TimelineEntry(
+                at=p.created_at,
+                kind="promise",
+                title=p.get_status_display(),
+                detail=", ".join(f"{x.due_date:%Y-%m-%d} {x.amount}" for x in p.instalments.all()),
+                amount=p.total_amount,
+                user=p.made_by.get_username() if p.made_by else "",
+            )
+        )
     for pay in debtor.payments.all()[:limit]:
         at = timezone.make_aware(datetime.combine(pay.received_on, datetime.min.time()))
-        entries.append(TimelineEntry(at=at, kind="payment", title=pay.get_method_display(),
-                                     detail=pay.reference, amount=pay.amount))
+        entries.append(
+            TimelineEntry(
+                at=at,
+                kind="payment",
+                title=pay.get_method_display(),
+                detail=pay.reference,
+                amount=pay.amount,
+            )
+        )
     for d in debtor.disputes.select_related("owner")[:limit]:
-        entries.append(TimelineEntry(
-            at=d.opened_at, kind="dispute",
-            title=f"{d.get_category_display()} · {d.get_status_display()}",
-            detail=d.description, amount=d.disputed_amount,
-            user=d.owner.get_username() if d.owner else ""))
+        entries.append(
+            TimelineEntry(
+                at=d.opened_at,
+                kind="dispute",
+                title=f"{d.get_category_display()} · {d.get_status_display()}",
+                detail=d.description,
+                amount=d.disputed_amount,
+                user=d.owner.get_username() if d.owner else "",
+            )
+        )
     entries.sort(key=lambda e: e.at, reverse=True)
     return list(islice(entries, limit))

@@ -5,8 +5,16 @@ from .models import Objection, ObjectionResponse, PhraseRule, TalkTrack
 
 @admin.register(TalkTrack)
 class TalkTrackAdmin(admin.ModelAdmin):
-    list_display = ["title", "key", "debtor_type", "stage", "channel", "language", "version",
-                    "status"]
+    list_display = [
+        "title",
+        "key",
+        "debtor_type",
+        "stage",
+        "channel",
+        "language",
+        "version",
+        "status",
+    ]
     list_filter = ["debtor_type", "stage", "channel", "language", "status"]
     search_fields = ["title", "key", "body"]
 

@@ -114,6 +114,9 @@ class ObjectionResponse(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.objection_id}/{self.debtor_type}/{self.language} v{self.version}"
+
 
 class PhraseRule(models.Model):
     class Severity(models.TextChoices):

@@ -29,8 +29,9 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        instance = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS,
-                                      headless=True)
+        instance = pw.chromium.launch(
+            executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True
+        )
         yield instance
         instance.close()
 

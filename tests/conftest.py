@@ -57,14 +57,16 @@ def personas(db) -> Personas:
         manager=UserFactory(username="mona", role=User.Role.MANAGER, team=team),
         other_manager=UserFactory(username="walt", role=User.Role.MANAGER, team=other_team),
         finance=UserFactory(username="fay", role=User.Role.FINANCE),
-        admin=UserFactory(username="ada", role=User.Role.ADMIN, is_staff=True,
-                          is_superuser=True),
-        debtor_a=DebtorFactory(code="A-1", name="Alpha Trading", assigned_collector=collector_a,
-                               team=team),
-        debtor_b=DebtorFactory(code="B-1", name="Beta Metals", assigned_collector=collector_b,
-                               team=team),
-        debtor_other_team=DebtorFactory(code="W-1", name="Westwind Foods",
-                                        assigned_collector=collector_c, team=other_team),
+        admin=UserFactory(username="ada", role=User.Role.ADMIN, is_staff=True, is_superuser=True),
+        debtor_a=DebtorFactory(
+            code="A-1", name="Alpha Trading", assigned_collector=collector_a, team=team
+        ),
+        debtor_b=DebtorFactory(
+            code="B-1", name="Beta Metals", assigned_collector=collector_b, team=team
+        ),
+        debtor_other_team=DebtorFactory(
+            code="W-1", name="Westwind Foods", assigned_collector=collector_c, team=other_team
+        ),
     )
 
 

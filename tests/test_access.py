@@ -73,10 +73,12 @@ DEBTORS = ["debtor_a", "debtor_b", "debtor_other_team"]
 
 @pytest.mark.parametrize("persona", sorted(VISIBLE))
 class TestDebtorAccess:
-    def test_the_list_page_shows_exactly_what_the_persona_may_see(self, client, personas,
-                                                                   persona):
-        body = client_for(client, getattr(personas, persona)).get(
-            reverse("debtors:list")).content.decode()
+    def test_the_list_page_shows_exactly_what_the_persona_may_see(self, client, personas, persona):
+        body = (
+            client_for(client, getattr(personas, persona))
+            .get(reverse("debtors:list"))
+            .content.decode()
+        )
         for name in DEBTORS:
             debtor = getattr(personas, name)
             assert (debtor.name in body) == (name in VISIBLE[persona]), name
@@ -87,11 +89,11 @@ class TestDebtorAccess:
     ):
         debtor = getattr(personas, debtor_name)
         response = client_for(client, getattr(personas, persona)).get(
-            reverse("debtors:detail", args=[debtor.public_id]))
+            reverse("debtors:detail", args=[debtor.public_id])
+        )
         assert response.status_code == (200 if debtor_name in VISIBLE[persona] else 404)
 
-    def test_the_api_list_returns_exactly_what_the_persona_may_see(self, client, personas,
-                                                                    persona):
+    def test_the_api_list_returns_exactly_what_the_persona_may_see(self, client, personas, persona):
         data = client_for(client, getattr(personas, persona)).get("/api/debtors/").json()
         codes = {row["code"] for row in data["results"]}
         assert codes == {getattr(personas, n).code for n in VISIBLE[persona]}
@@ -102,7 +104,8 @@ class TestDebtorAccess:
     ):
         debtor = getattr(personas, debtor_name)
         response = client_for(client, getattr(personas, persona)).get(
-            f"/api/debtors/{debtor.public_id}/")
+            f"/api/debtors/{debtor.public_id}/"
+        )
         assert response.status_code == (200 if debtor_name in VISIBLE[persona] else 404)
         if response.status_code == 200:
             assert response.json()["id"] == str(debtor.public_id)
@@ -110,7 +113,8 @@ class TestDebtorAccess:
 
 def test_an_unknown_debtor_id_is_404(client, personas):
     response = client_for(client, personas.admin).get(
-        reverse("debtors:detail", args=["00000000-0000-0000-0000-000000000000"]))
+        reverse("debtors:detail", args=["00000000-0000-0000-0000-000000000000"])
+    )
     assert response.status_code == 404
 
 
@@ -136,8 +140,8 @@ def test_only_staff_reach_the_administration(client, personas, persona):
 
 
 def test_admin_pages_list_every_model(client, personas):
-    from django.contrib import admin
     from django.apps import apps
+    from django.contrib import admin
 
     client.force_login(personas.admin)
     for app in ("accounts", "debtors", "scripts_library", "followups"):
@@ -166,14 +170,14 @@ def test_the_api_schema_and_docs_load_for_signed_in_users(client, personas):
 
 class TestLoginAndLanguage:
     def test_it_signs_in_with_a_password_and_lands_home(self, client, personas):
-        response = client.post(reverse("accounts:login"),
-                               {"username": "alice", "password": "pw-for-tests-1"})
+        response = client.post(
+            reverse("accounts:login"), {"username": "alice", "password": "pw-for-tests-1"}
+        )
         assert response.status_code == 302
         assert response.url == reverse("home")
 
     def test_a_wrong_password_is_refused_with_a_message(self, client, personas):
-        response = client.post(reverse("accounts:login"),
-                               {"username": "alice", "password": "nope"})
+        response = client.post(reverse("accounts:login"), {"username": "alice", "password": "nope"})
         assert response.status_code == 200
         assert "correct username and password" in response.content.decode()
 
@@ -181,8 +185,9 @@ class TestLoginAndLanguage:
         from django.test import Client
 
         strict = Client(enforce_csrf_checks=True)
-        response = strict.post(reverse("accounts:login"),
-                               {"username": "alice", "password": "pw-for-tests-1"})
+        response = strict.post(
+            reverse("accounts:login"), {"username": "alice", "password": "pw-for-tests-1"}
+        )
         assert response.status_code == 403
 
     def test_logout_is_a_post(self, client, personas):
@@ -193,8 +198,9 @@ class TestLoginAndLanguage:
 
     def test_switching_to_chinese_translates_and_is_remembered(self, client, personas):
         client.force_login(personas.collector_a)
-        response = client.post(reverse("accounts:language"),
-                               {"language": "zh-hans", "next": reverse("debtors:list")})
+        response = client.post(
+            reverse("accounts:language"), {"language": "zh-hans", "next": reverse("debtors:list")}
+        )
         assert response.status_code == 302
         assert response.url == reverse("debtors:list")
         personas.collector_a.refresh_from_db()
@@ -211,8 +217,9 @@ class TestLoginAndLanguage:
 
     def test_it_never_redirects_off_site_after_a_switch(self, client, personas):
         client.force_login(personas.collector_a)
-        response = client.post(reverse("accounts:language"),
-                               {"language": "en", "next": "https://evil.example/"})
+        response = client.post(
+            reverse("accounts:language"), {"language": "en", "next": "https://evil.example/"}
+        )
         assert response.url == "/"
 
     def test_pages_carry_a_content_security_policy(self, client, personas):

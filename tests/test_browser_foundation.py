@@ -7,8 +7,7 @@ from tests.browser import login
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_collector_sees_only_own_debtors_and_can_switch_to_chinese(page, live_server,
-                                                                     personas):
+def test_a_collector_sees_only_own_debtors_and_can_switch_to_chinese(page, live_server, personas):
     login(page, live_server, "alice")
 
     table = page.get_by_test_id("debtor-table")

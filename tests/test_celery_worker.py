@@ -52,9 +52,23 @@ def worker(tmp_path):
     log_path = tmp_path / "worker.log"
     with log_path.open("wb") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "collections_crm", "worker", "--pool=solo",
-             "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "collections_crm",
+                "worker",
+                "--pool=solo",
+                "--loglevel=INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
     try:
         if not wait_for(lambda: "ready." in log_path.read_text(errors="replace"), timeout=60):
@@ -72,8 +86,9 @@ def worker(tmp_path):
 
 
 def succeeded(log_path: Path) -> list[str]:
-    return re.findall(rf"Task {re.escape(TASK)}\[([0-9a-f-]+)\] succeeded",
-                      log_path.read_text(errors="replace"))
+    return re.findall(
+        rf"Task {re.escape(TASK)}\[([0-9a-f-]+)\] succeeded", log_path.read_text(errors="replace")
+    )
 
 
 def stale_debtor() -> Debtor:

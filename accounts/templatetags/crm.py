@@ -5,8 +5,17 @@ from django.utils.translation import gettext as _
 
 register = template.Library()
 
-_SYMBOLS = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "HKD": "HK$",
-            "SGD": "S$", "AUD": "A$", "CAD": "C$"}
+_SYMBOLS = {
+    "CNY": "¥",
+    "USD": "$",
+    "EUR": "€",
+    "GBP": "£",
+    "JPY": "¥",
+    "HKD": "HK$",
+    "SGD": "S$",
+    "AUD": "A$",
+    "CAD": "C$",
+}
 
 
 @register.filter

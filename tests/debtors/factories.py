@@ -14,8 +14,7 @@ class DebtorFactory(factory.django.DjangoModelFactory):
     code = factory.Sequence(lambda n: f"C{n:06d}")
     name = factory.Sequence(lambda n: f"Debtor {n} Ltd")
     team = factory.SubFactory(TeamFactory)
-    assigned_collector = factory.SubFactory(
-        UserFactory, team=factory.SelfAttribute("..team"))
+    assigned_collector = factory.SubFactory(UserFactory, team=factory.SelfAttribute("..team"))
     currency = "CNY"
 
 

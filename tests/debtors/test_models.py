@@ -42,8 +42,9 @@ def test_it_accepts_credit_notes_with_negative_open_amount():
 
 
 def test_it_refuses_an_invoice_due_before_it_was_issued():
-    assert_rejected(InvoiceFactory, issue_date=datetime.date(2026, 5, 2),
-                    due_date=datetime.date(2026, 5, 1))
+    assert_rejected(
+        InvoiceFactory, issue_date=datetime.date(2026, 5, 2), due_date=datetime.date(2026, 5, 1)
+    )
 
 
 def test_it_refuses_a_disputed_amount_above_the_invoice():
@@ -67,13 +68,15 @@ def test_it_refuses_unallocated_above_the_payment():
 
 def test_it_allocates_a_payment_to_an_invoice_once():
     allocation = PaymentAllocationFactory()
-    assert_rejected(PaymentAllocationFactory, payment=allocation.payment,
-                    invoice=allocation.invoice)
+    assert_rejected(
+        PaymentAllocationFactory, payment=allocation.payment, invoice=allocation.invoice
+    )
 
 
 def test_it_refuses_a_debtor_whose_day_ends_before_it_starts():
-    assert_rejected(DebtorFactory, business_hours_start=datetime.time(18),
-                    business_hours_end=datetime.time(9))
+    assert_rejected(
+        DebtorFactory, business_hours_start=datetime.time(18), business_hours_end=datetime.time(9)
+    )
 
 
 def test_it_keeps_customer_codes_unique():

@@ -46,8 +46,9 @@ class TestDebtorCreateAndUpdate:
 
     def test_it_audits_only_what_changed(self):
         debtor = DebtorFactory(name="Old name")
-        services.debtor_update(actor=None, debtor=debtor, data={"name": "New name",
-                                                                "country": debtor.country})
+        services.debtor_update(
+            actor=None, debtor=debtor, data={"name": "New name", "country": debtor.country}
+        )
         event = AuditEvent.objects.get(action="debtor.update")
         assert event.before == {"name": "Old name"}
         assert event.after == {"name": "New name"}
@@ -55,14 +56,19 @@ class TestDebtorCreateAndUpdate:
     def test_it_records_who_set_the_type_and_why(self):
         debtor = DebtorFactory()
         manager = UserFactory(role=User.Role.MANAGER)
-        services.debtor_set_type(actor=manager, debtor=debtor, debtor_type="hardship",
-                                 reason="Asked for time, pays in parts")
+        services.debtor_set_type(
+            actor=manager,
+            debtor=debtor,
+            debtor_type="hardship",
+            reason="Asked for time, pays in parts",
+        )
         debtor.refresh_from_db()
         assert (debtor.debtor_type, debtor.type_set_by) == ("hardship", manager)
         assert debtor.type_set_at is not None
         with pytest.raises(ValidationError):
-            services.debtor_set_type(actor=manager, debtor=debtor, debtor_type="stalling",
-                                     reason="  ")
+            services.debtor_set_type(
+                actor=manager, debtor=debtor, debtor_type="stalling", reason="  "
+            )
         debtor.refresh_from_db()
         assert debtor.debtor_type == "hardship"
 
@@ -81,8 +87,13 @@ class TestDebtorCreateAndUpdate:
 class TestContacts:
     def test_it_stores_phones_in_e164(self):
         debtor = DebtorFactory(country="CN")
-        contact = services.contact_create(actor=None, debtor=debtor, name="Li Wei",
-                                          phone="138 1234 5678", mobile="(021) 6234 5678")
+        contact = services.contact_create(
+            actor=None,
+            debtor=debtor,
+            name="Li Wei",
+            phone="138 1234 5678",
+            mobile="(021) 6234 5678",
+        )
         assert contact.phone == "+8613812345678"
         assert contact.mobile == "+862162345678"
         assert contact.is_primary  # the first contact becomes the primary one
@@ -96,8 +107,9 @@ class TestContacts:
 
     def test_a_new_primary_contact_replaces_the_old_one(self):
         old = ContactFactory(is_primary=True)
-        new = services.contact_create(actor=None, debtor=old.debtor, name="New boss",
-                                      is_primary=True)
+        new = services.contact_create(
+            actor=None, debtor=old.debtor, name="New boss", is_primary=True
+        )
         old.refresh_from_db()
         assert new.is_primary and not old.is_primary
 
@@ -106,60 +118,103 @@ class TestPaymentRecord:
     @pytest.fixture
     def debtor(self):
         debtor = DebtorFactory()
-        InvoiceFactory(debtor=debtor, number="OLD", issue_date=d("2026-07-01"),
-                       due_date=d("2026-08-01"), amount=Decimal("300.00"))
-        InvoiceFactory(debtor=debtor, number="MID", issue_date=d("2026-08-01"),
-                       due_date=d("2026-09-01"), amount=Decimal("200.00"))
-        InvoiceFactory(debtor=debtor, number="NEW", issue_date=d("2026-10-01"),
-                       due_date=d("2026-12-01"), amount=Decimal("500.00"))
+        InvoiceFactory(
+            debtor=debtor,
+            number="OLD",
+            issue_date=d("2026-07-01"),
+            due_date=d("2026-08-01"),
+            amount=Decimal("300.00"),
+        )
+        InvoiceFactory(
+            debtor=debtor,
+            number="MID",
+            issue_date=d("2026-08-01"),
+            due_date=d("2026-09-01"),
+            amount=Decimal("200.00"),
+        )
+        InvoiceFactory(
+            debtor=debtor,
+            number="NEW",
+            issue_date=d("2026-10-01"),
+            due_date=d("2026-12-01"),
+            amount=Decimal("500.00"),
+        )
         return debtor
 
     def open_amounts(self, debtor):
         return dict(debtor.invoices.values_list("number", "open_amount"))
 
     def test_it_allocates_oldest_due_first(self, debtor):
-        payment = services.payment_record(actor=None, debtor=debtor, amount=Decimal("350.00"),
-                                          received_on=TODAY)
+        payment = services.payment_record(
+            actor=None, debtor=debtor, amount=Decimal("350.00"), received_on=TODAY
+        )
         assert self.open_amounts(debtor) == {
-            "OLD": Decimal("0.00"), "MID": Decimal("150.00"), "NEW": Decimal("500.00")}
+            "OLD": Decimal("0.00"),
+            "MID": Decimal("150.00"),
+            "NEW": Decimal("500.00"),
+        }
         assert payment.unallocated_amount == Decimal("0.00")
         assert Invoice.objects.get(number="OLD").status == Invoice.Status.PAID
         assert Invoice.objects.get(number="MID").status == Invoice.Status.PARTIALLY_PAID
         assert sorted(payment.allocations.values_list("amount", flat=True)) == [
-            Decimal("50.00"), Decimal("300.00")]
+            Decimal("50.00"),
+            Decimal("300.00"),
+        ]
 
     def test_it_pays_named_invoices_first(self, debtor):
-        services.payment_record(actor=None, debtor=debtor, amount=Decimal("500.00"),
-                                received_on=TODAY, invoice_numbers=["NEW"])
+        services.payment_record(
+            actor=None,
+            debtor=debtor,
+            amount=Decimal("500.00"),
+            received_on=TODAY,
+            invoice_numbers=["NEW"],
+        )
         assert self.open_amounts(debtor)["NEW"] == Decimal("0.00")
         assert self.open_amounts(debtor)["OLD"] == Decimal("300.00")
 
     def test_it_refuses_an_unknown_invoice_and_records_nothing(self, debtor):
         with pytest.raises(ValidationError):
-            services.payment_record(actor=None, debtor=debtor, amount=Decimal("10.00"),
-                                    received_on=TODAY, invoice_numbers=["NOPE"])
+            services.payment_record(
+                actor=None,
+                debtor=debtor,
+                amount=Decimal("10.00"),
+                received_on=TODAY,
+                invoice_numbers=["NOPE"],
+            )
         assert not debtor.payments.exists()
         assert self.open_amounts(debtor)["OLD"] == Decimal("300.00")
 
     def test_it_keeps_an_overpayment_unallocated(self, debtor):
-        payment = services.payment_record(actor=None, debtor=debtor, amount=Decimal("1200.00"),
-                                          received_on=TODAY)
+        payment = services.payment_record(
+            actor=None, debtor=debtor, amount=Decimal("1200.00"), received_on=TODAY
+        )
         assert payment.unallocated_amount == Decimal("200.00")
         debtor.refresh_from_db()
         assert debtor.open_balance == Decimal("0.00")
 
     def test_it_does_not_collect_the_disputed_part(self, debtor):
         Invoice.objects.filter(number="OLD").update(disputed_amount=Decimal("300.00"))
-        services.payment_record(actor=None, debtor=debtor, amount=Decimal("100.00"),
-                                received_on=TODAY)
+        services.payment_record(
+            actor=None, debtor=debtor, amount=Decimal("100.00"), received_on=TODAY
+        )
         assert self.open_amounts(debtor)["OLD"] == Decimal("300.00")
         assert self.open_amounts(debtor)["MID"] == Decimal("100.00")
 
     def test_it_records_an_imported_payment_once(self, debtor):
-        first = services.payment_record(actor=None, debtor=debtor, amount=Decimal("100.00"),
-                                        received_on=TODAY, import_reference="BANK-77")
-        again = services.payment_record(actor=None, debtor=debtor, amount=Decimal("100.00"),
-                                        received_on=TODAY, import_reference="BANK-77")
+        first = services.payment_record(
+            actor=None,
+            debtor=debtor,
+            amount=Decimal("100.00"),
+            received_on=TODAY,
+            import_reference="BANK-77",
+        )
+        again = services.payment_record(
+            actor=None,
+            debtor=debtor,
+            amount=Decimal("100.00"),
+            received_on=TODAY,
+            import_reference="BANK-77",
+        )
         assert first.pk == again.pk
         assert self.open_amounts(debtor)["OLD"] == Decimal("200.00")
 
@@ -171,14 +226,26 @@ class TestPaymentRecord:
 class TestRefreshSummary:
     def test_it_computes_balances_age_and_priority(self):
         debtor = DebtorFactory()
-        InvoiceFactory(debtor=debtor, due_date=d("2026-10-01"), amount=Decimal("400.00"),
-                       open_amount=Decimal("300.00"))
+        InvoiceFactory(
+            debtor=debtor,
+            due_date=d("2026-10-01"),
+            amount=Decimal("400.00"),
+            open_amount=Decimal("300.00"),
+        )
         InvoiceFactory(debtor=debtor, due_date=d("2026-11-10"), amount=Decimal("100.00"))
         InvoiceFactory(debtor=debtor, due_date=d("2026-12-31"), amount=Decimal("900.00"))
-        InvoiceFactory(debtor=debtor, due_date=d("2026-09-01"), amount=Decimal("50.00"),
-                       open_amount=Decimal("0.00"))  # paid: ignored
-        InvoiceFactory(debtor=debtor, issue_date=d("2026-01-01"), due_date=d("2026-01-01"),
-                       amount=Decimal("-80.00"))  # credit note: lowers the balance, not the age
+        InvoiceFactory(
+            debtor=debtor,
+            due_date=d("2026-09-01"),
+            amount=Decimal("50.00"),
+            open_amount=Decimal("0.00"),
+        )  # paid: ignored
+        InvoiceFactory(
+            debtor=debtor,
+            issue_date=d("2026-01-01"),
+            due_date=d("2026-01-01"),
+            amount=Decimal("-80.00"),
+        )  # credit note: lowers the balance, not the age
         assert services.debtor_refresh_summary(debtor_ids=[debtor.pk], today=TODAY) == 1
         debtor.refresh_from_db()
         assert debtor.open_balance == Decimal("1220.00")
@@ -190,12 +257,16 @@ class TestRefreshSummary:
 
     def test_it_zeroes_a_debtor_with_nothing_open(self):
         debtor = DebtorFactory()
-        Debtor.objects.filter(pk=debtor.pk).update(open_balance=Decimal("9.00"),
-                                                   max_days_past_due=9, priority_score=9)
+        Debtor.objects.filter(pk=debtor.pk).update(
+            open_balance=Decimal("9.00"), max_days_past_due=9, priority_score=9
+        )
         services.debtor_refresh_summary(debtor_ids=[debtor.pk], today=TODAY)
         debtor.refresh_from_db()
         assert (debtor.open_balance, debtor.max_days_past_due, debtor.priority_score) == (
-            Decimal("0.00"), 0, 0)
+            Decimal("0.00"),
+            0,
+            0,
+        )
 
     def test_older_larger_debts_rank_higher(self):
         small = DebtorFactory()

@@ -36,8 +36,9 @@ def test_it_numbers_instalments_once_per_promise():
 
 def test_it_refuses_an_instalment_without_a_promise():
     with pytest.raises(IntegrityError), transaction.atomic():
-        Instalment.objects.create(promise=None, sequence=1, due_date=datetime.date(2026, 12, 1),
-                                  amount=Decimal("10.00"))
+        Instalment.objects.create(
+            promise=None, sequence=1, due_date=datetime.date(2026, 12, 1), amount=Decimal("10.00")
+        )
 
 
 def test_it_refuses_promises_and_instalments_of_nothing():
@@ -47,7 +48,9 @@ def test_it_refuses_promises_and_instalments_of_nothing():
 
 def test_it_refuses_an_interaction_that_ends_before_it_starts():
     now = timezone.now()
-    assert_rejected(InteractionFactory, started_at=now, ended_at=now - datetime.timedelta(minutes=1))
+    assert_rejected(
+        InteractionFactory, started_at=now, ended_at=now - datetime.timedelta(minutes=1)
+    )
 
 
 def test_it_logs_a_retried_request_once_per_idempotency_key():
@@ -64,8 +67,11 @@ def test_it_keeps_one_contact_policy_per_pack_and_type():
 
 
 def test_it_refuses_a_contact_window_that_ends_before_it_starts():
-    assert_rejected(ContactPolicyFactory, allowed_from_local=datetime.time(21),
-                    allowed_until_local=datetime.time(8))
+    assert_rejected(
+        ContactPolicyFactory,
+        allowed_from_local=datetime.time(21),
+        allowed_until_local=datetime.time(8),
+    )
 
 
 def test_it_keeps_talk_track_versions_unique():
