@@ -47,6 +47,19 @@ pkg_installed() {
 }
 
 APT_UPDATED=0
+POLICY_RC_D=/usr/sbin/policy-rc.d
+POLICY_CREATED=0
+# Removed again even when apt-get is interrupted: a stray policy-rc.d would stop
+# every later package from starting its service on this machine.
+remove_policy() {
+    if [ "$POLICY_CREATED" -eq 1 ]; then
+        as_root rm -f "$POLICY_RC_D" || true
+        POLICY_CREATED=0
+    fi
+}
+trap remove_policy EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 apt_install() {
     # apt_install PKG... : installs the given (missing) packages without letting
     # their maintainer scripts start services (redis-server, postgresql): we
@@ -55,10 +68,10 @@ apt_install() {
         echo "error: missing system packages ($*) and no apt-get; install them yourself" >&2
         return 1
     fi
-    local policy=/usr/sbin/policy-rc.d created_policy=0 rc=0
-    if [ ! -e "$policy" ]; then
-        as_root sh -c "printf '#!/bin/sh\nexit 101\n' > $policy && chmod 755 $policy"
-        created_policy=1
+    local rc=0
+    if [ ! -e "$POLICY_RC_D" ]; then
+        as_root sh -c "printf '#!/bin/sh\nexit 101\n' > $POLICY_RC_D && chmod 755 $POLICY_RC_D"
+        POLICY_CREATED=1
     fi
     # No questions: no debconf dialogs, no needrestart prompt.
     export DEBIAN_FRONTEND=noninteractive NEEDRESTART_SUSPEND=1
@@ -74,9 +87,7 @@ apt_install() {
         as_root env DEBIAN_FRONTEND=noninteractive NEEDRESTART_SUSPEND=1 \
             apt-get install -y -q --no-install-recommends "$@" >>"$log" 2>&1 || rc=$?
     fi
-    if [ "$created_policy" -eq 1 ]; then
-        as_root rm -f "$policy"
-    fi
+    remove_policy
     if [ "$rc" -ne 0 ]; then
         cat "$log" >&2
         echo "error: apt-get failed (exit $rc)" >&2

@@ -9,6 +9,12 @@ cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
 PORT="${PORT:-8000}"
 
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+if port_open "$PORT"; then
+    echo "error: port $PORT is already in use; try PORT=8080 make run" >&2
+    exit 1
+fi
+
 bash scripts/bootstrap.sh run
 
 mkdir -p var/celery/queue var/celery/processed
@@ -64,24 +70,27 @@ WORKER_PID=""
 
 group_alive() { [ -n "$1" ] && kill -0 -- "-$1" 2>/dev/null; }
 
+FORCE=0
 cleanup() {
-    trap - EXIT INT TERM
+    # A second Ctrl-C during shutdown does not abandon the children: it only
+    # skips the grace period.
+    trap 'FORCE=1' INT TERM
+    trap - EXIT
     set +e
     echo >&2
-    echo "==> stopping web server and Celery worker..." >&2
+    echo "==> stopping web server and Celery worker (Ctrl-C again to force)..." >&2
     # runserver: the whole group at once. Celery: the main process only (warm
-    # shutdown: it stops its pool and beat itself), the group only if it hangs.
+    # shutdown, a few seconds: it stops its pool and beat itself).
     [ -n "$WEB_PID" ] && kill -TERM -- "-$WEB_PID" 2>/dev/null
     [ -n "$WORKER_PID" ] && kill -TERM "$WORKER_PID" 2>/dev/null
-    local i
-    for i in $(seq 1 150); do
+    for _ in $(seq 1 200); do
+        [ "$FORCE" -eq 1 ] && break
         group_alive "$WEB_PID" || group_alive "$WORKER_PID" || break
         sleep 0.1
     done
+    # Whatever is still there after 20 s (or on a second Ctrl-C) is killed.
     for pgid in "$WEB_PID" "$WORKER_PID"; do
         if group_alive "$pgid"; then
-            kill -TERM -- "-$pgid" 2>/dev/null
-            sleep 1
             kill -KILL -- "-$pgid" 2>/dev/null
         fi
     done
@@ -99,8 +108,8 @@ setsid .venv/bin/celery -A collections_crm worker -B --loglevel=INFO --concurren
 WORKER_PID=$!
 
 # Wait for the web server to listen before printing the box.
-for i in $(seq 1 600); do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
+for _ in $(seq 1 600); do
+    if port_open "$PORT"; then
         break
     fi
     if ! kill -0 "$WEB_PID" 2>/dev/null; then
@@ -115,7 +124,7 @@ box_rule() { printf '  +%s+\n' "$(printf '%*s' 64 '' | tr ' ' "$1")"; }
 box_line() { printf '  |  %-60s  |\n' "${1:-}"; }
 {
     echo
-    box_rule =
+    box_rule "="
     box_line "Collections CRM is running"
     box_line
     box_line "Open  $URL"
@@ -130,7 +139,7 @@ box_line() { printf '  |  %-60s  |\n' "${1:-}"; }
     box_line
     box_line "Celery worker + beat on the filesystem broker (var/celery/)"
     box_line "Press Ctrl-C to stop everything."
-    box_rule =
+    box_rule "="
     echo
 }
 

@@ -81,8 +81,7 @@ start_postgres() {
         echo "error: PostgreSQL did not start" >&2
         return 1
     fi
-    local i
-    for i in $(seq 1 300); do
+    for _ in $(seq 1 300); do
         if "$PG_BIN/pg_isready" -q -h "$PG_HOST" -p "$PG_PORT" -U postgres; then
             _svc_say "PostgreSQL ready on $PG_HOST:$PG_PORT (data in $pgdir/data, fsync off)"
             return 0
@@ -105,8 +104,7 @@ start_redis() {
     redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
         --daemonize no --dir "$rdir" >"$rdir/redis.log" 2>&1 </dev/null &
     REDIS_PID=$!
-    local i
-    for i in $(seq 1 300); do
+    for _ in $(seq 1 300); do
         if ! kill -0 "$REDIS_PID" 2>/dev/null; then
             cat "$rdir/redis.log" >&2
             echo "error: redis-server exited" >&2
@@ -135,10 +133,9 @@ _redis_ping() {
 # Stops whatever was started and removes SERVICES_DIR. Safe to call twice and
 # after a partial start; never fails.
 stop_services() {
-    local i
     if [ -n "$REDIS_PID" ]; then
         kill -TERM "$REDIS_PID" 2>/dev/null || true
-        for i in $(seq 1 100); do
+        for _ in $(seq 1 100); do
             kill -0 "$REDIS_PID" 2>/dev/null || break
             sleep 0.1
         done
