@@ -7,7 +7,7 @@ class MeApi(APIView):
     class OutputSerializer(serializers.Serializer):
         id = serializers.UUIDField(source="public_id")
         username = serializers.CharField()
-        name = serializers.CharField(source="get_full_name")
+        name = serializers.CharField(source="display_name")
         role = serializers.CharField()
         team = serializers.CharField(source="team.name", default=None, allow_null=True)
         language = serializers.CharField()

@@ -61,6 +61,16 @@ class User(AbstractUser):
         indexes = [models.Index(fields=["role", "team"])]
 
     @property
+    def display_name(self) -> str:
+        """Chinese names read family name first, with no space: 张伟, not 伟 张."""
+        first, last = self.first_name.strip(), self.last_name.strip()
+        if not (first or last):
+            return self.username
+        if any("\u4e00" <= ch <= "\u9fff" for ch in first + last):
+            return f"{last}{first}"
+        return f"{first} {last}".strip()
+
+    @property
     def is_collector(self) -> bool:
         return self.role == self.Role.COLLECTOR
 

@@ -55,7 +55,7 @@ class TestHomePerRole:
 
     def test_a_managers_overview_covers_only_their_team(self, client, personas):
         body = client_for(client, personas.manager).get(reverse("home")).content.decode()
-        assert "alice" in body or personas.collector_a.get_full_name() in body
+        assert "alice" in body or personas.collector_a.display_name in body
         assert "Westwind Foods" not in body
 
 

@@ -1,5 +1,6 @@
 from decimal import Decimal, InvalidOperation
 
+import phonenumbers
 from django import template
 from django.utils.translation import gettext as _
 
@@ -56,3 +57,13 @@ def dpd_class(days):
 @register.simple_tag
 def role_label(user):
     return user.get_role_display() if not user.is_superuser else _("Administrator")
+
+
+@register.filter
+def phone_display(e164: str) -> str:
+    """'+8613812345678' → '+86 138 1234 5678'; the tel: link keeps E.164."""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
