@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from .models import Contact, Debtor, Dispute, Invoice, Payment, PaymentAllocation
+from .models import (
+    Contact,
+    Debtor,
+    Dispute,
+    ImportBatch,
+    ImportInvoiceChange,
+    Invoice,
+    Payment,
+    PaymentAllocation,
+)
 
 
 class ContactInline(admin.TabularInline):
@@ -103,3 +112,21 @@ class DisputeAdmin(admin.ModelAdmin):
     search_fields = ["debtor__code", "description"]
     raw_id_fields = ["debtor", "owner", "raised_by"]
     filter_horizontal = ["invoices"]
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "file_name", "kind", "preset", "status", "created_by", "as_of"]
+    list_filter = ["kind", "status", "preset"]
+    search_fields = ["file_name", "file_sha256"]
+    readonly_fields = [f.name for f in ImportBatch._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ImportInvoiceChange)
+class ImportInvoiceChangeAdmin(admin.ModelAdmin):
+    list_display = ["batch", "invoice", "action"]
+    list_filter = ["action"]
+    raw_id_fields = ["batch", "invoice"]
