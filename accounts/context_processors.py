@@ -6,8 +6,12 @@ from .models import User
 _NAV = {
     User.Role.COLLECTOR: [("home", _("My queue")), ("debtors:list", _("My debtors"))],
     User.Role.MANAGER: [("home", _("Team overview")), ("debtors:list", _("Team debtors"))],
-    User.Role.FINANCE: [("home", _("Imports")), ("debtors:list", _("All debtors"))],
-    User.Role.ADMIN: [("home", _("Overview")), ("debtors:list", _("All debtors"))],
+    User.Role.FINANCE: [("imports:list", _("Imports")), ("debtors:list", _("All debtors"))],
+    User.Role.ADMIN: [
+        ("home", _("Overview")),
+        ("debtors:list", _("All debtors")),
+        ("imports:list", _("Imports")),
+    ],
 }
 
 

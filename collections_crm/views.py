@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -27,7 +27,7 @@ def home(request):
         context["team_rows"] = team_overview(manager=user)
         context["top_debtors"] = debtor_list(user=user)[:10]
     elif user.role == User.Role.FINANCE:
-        template = "home/finance.html"
+        return redirect("imports:list")
     else:
         template = "home/collector.html"
         context["debtors"] = debtor_list(user=user)[:HOME_ROWS]

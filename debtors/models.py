@@ -425,6 +425,7 @@ class ImportBatch(models.Model):
     as_of = models.DateField(_("as of"), null=True, blank=True)
     currency = models.CharField(_("currency"), max_length=3, blank=True)
     counts = models.JSONField(default=dict, blank=True)
+    report = models.JSONField(default=dict, blank=True)  # what the preview shows
     warnings = models.JSONField(default=list, blank=True)
     errors = models.JSONField(default=list, blank=True)
     progress = models.PositiveSmallIntegerField(default=0)

@@ -39,3 +39,8 @@ def debtor_get_for_user(user: User, public_id, *, write: bool = False) -> Debtor
     if write and not user_can_write_debtors(user):
         raise PermissionDenied
     return debtor
+
+
+def user_can_import(user: User) -> bool:
+    """Finance and admins import aging reports and payment files."""
+    return user.is_authenticated and (user.is_admin_role or user.role == User.Role.FINANCE)

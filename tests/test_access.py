@@ -37,12 +37,12 @@ class TestHomePerRole:
         [
             ("collector_a", "home/collector.html", "Alpha Trading"),
             ("manager", "home/manager.html", "Beta Metals"),
-            ("finance", "home/finance.html", "imports-placeholder"),
+            ("finance", "imports/list.html", "upload-card"),
             ("admin", "home/admin.html", "team-table"),
         ],
     )
     def test_each_role_lands_on_its_own_page(self, client, personas, persona, template, marker):
-        response = client_for(client, getattr(personas, persona)).get(reverse("home"))
+        response = client_for(client, getattr(personas, persona)).get(reverse("home"), follow=True)
         assert response.status_code == 200
         assert template in [t.name for t in response.templates]
         assert marker in response.content.decode()

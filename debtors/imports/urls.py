@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "imports"
+urlpatterns = [
+    path("", views.import_list_view, name="list"),
+    path("<uuid:public_id>/", views.import_detail_view, name="detail"),
+    path("<uuid:public_id>/commit/", views.import_commit_view, name="commit"),
+    path("<uuid:public_id>/undo/", views.import_undo_view, name="undo"),
+    path("<uuid:public_id>/problems.csv", views.import_problems_csv_view, name="problems"),
+]

@@ -1,0 +1,224 @@
+"""Upload → preview → commit → re-import → undo, against the real database."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from collections_crm.exceptions import ApplicationError
+from debtors.imports.services import (
+    import_batch_commit,
+    import_batch_preview,
+    import_batch_queue,
+    import_batch_undo,
+)
+from debtors.imports.views import spreadsheet_safe
+from debtors.models import Debtor, ImportBatch, Invoice
+from tests.debtors.factories import DebtorFactory, InvoiceFactory, PaymentFactory
+
+pytestmark = pytest.mark.django_db
+
+AS_OF = datetime.date(2026, 11, 20)
+HEADER = "Customer Code,Customer Name,Invoice Number,Invoice Date,Due Date,Amount,Open Balance\n"
+
+
+def csv_upload(*rows: str, name="aging.csv") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, (HEADER + "\n".join(rows) + "\n").encode())
+
+
+FIRST = (
+    "C001,Acme Trading,INV-1,2026-08-01,2026-09-01,1000.00,1000.00",
+    "C001,Acme Trading,INV-2,2026-09-01,2026-10-01,500.00,200.00",
+    "C002,Beta Metals,INV-9,2026-10-01,2026-12-01,300.00,300.00",
+)
+
+
+def commit(upload, **kwargs) -> ImportBatch:
+    batch = import_batch_preview(actor=None, upload=upload, as_of=AS_OF, **kwargs)
+    assert batch.status == ImportBatch.Status.PREVIEWED, batch.errors
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.QUEUED)
+    outcome = import_batch_commit(batch_id=batch.pk)
+    assert outcome.applied
+    return outcome.batch
+
+
+def open_amounts() -> dict[str, Decimal]:
+    return dict(Invoice.objects.values_list("number", "open_amount"))
+
+
+class TestPreviewAndCommit:
+    def test_the_preview_counts_what_a_commit_would_do_and_writes_nothing(self):
+        batch = import_batch_preview(actor=None, upload=csv_upload(*FIRST), as_of=AS_OF)
+        assert batch.counts["planned"]["debtors_created"] == 2
+        assert batch.counts["planned"]["invoices_created"] == 3
+        assert batch.report["preview"][0]["invoice_number"] == "INV-1"
+        assert not Debtor.objects.exists()
+        assert not Invoice.objects.exists()
+
+    def test_a_commit_creates_debtors_invoices_and_summaries(self):
+        batch = commit(csv_upload(*FIRST))
+        assert batch.status == ImportBatch.Status.COMMITTED
+        assert batch.counts["applied"]["invoices_created"] == 3
+        acme = Debtor.objects.get(code="C001")
+        assert acme.name == "Acme Trading"
+        assert acme.open_balance == Decimal("1200.00")
+        assert acme.overdue_balance == Decimal("1200.00")
+        assert Invoice.objects.get(number="INV-2").status == Invoice.Status.PARTIALLY_PAID
+
+    def test_the_same_file_twice_changes_nothing_and_says_so(self):
+        commit(csv_upload(*FIRST))
+        before = open_amounts()
+        again = import_batch_preview(actor=None, upload=csv_upload(*FIRST), as_of=AS_OF)
+        assert again.status == ImportBatch.Status.DUPLICATE
+        with pytest.raises(ApplicationError):
+            import_batch_queue(actor=None, batch=again)
+        assert open_amounts() == before
+
+    def test_a_rerun_of_the_commit_task_applies_once(self):
+        batch = commit(csv_upload(*FIRST))
+        assert import_batch_commit(batch_id=batch.pk).applied is False
+        assert Invoice.objects.count() == 3
+
+    def test_a_newer_snapshot_updates_and_closes_what_the_ledger_dropped(self):
+        commit(csv_upload(*FIRST))
+        newer = commit(
+            csv_upload(
+                "C001,Acme Trading,INV-1,2026-08-01,2026-09-15,1000.00,400.00",
+                "C002,Beta Metals,INV-9,2026-10-01,2026-12-01,300.00,300.00",
+            )
+        )
+        applied = newer.counts["applied"]
+        assert (applied["invoices_updated"], applied["invoices_closed"]) == (1, 1)
+        assert applied["invoices_unchanged"] == 1
+        inv1 = Invoice.objects.get(number="INV-1")
+        assert (inv1.open_amount, inv1.due_date) == (Decimal("400.00"), datetime.date(2026, 9, 15))
+        inv2 = Invoice.objects.get(number="INV-2")
+        assert (inv2.open_amount, inv2.status) == (Decimal("0.00"), Invoice.Status.PAID)
+        assert inv2.closed_reason == f"import:{newer.public_id}"
+        assert Debtor.objects.get(code="C001").open_balance == Decimal("400.00")
+
+    def test_incremental_mode_closes_nothing(self):
+        commit(csv_upload(*FIRST))
+        commit(
+            csv_upload(FIRST[0].replace("1000.00,1000.00", "1000.00,900.00")),
+            mode=ImportBatch.Mode.INCREMENTAL,
+        )
+        assert open_amounts() == {
+            "INV-1": Decimal("900.00"),
+            "INV-2": Decimal("200.00"),
+            "INV-9": Decimal("300.00"),
+        }
+
+    def test_a_file_with_errors_cannot_be_committed_and_writes_nothing(self):
+        batch = import_batch_preview(
+            actor=None,
+            upload=csv_upload(FIRST[0], "C001,Acme Trading,INV-1,2026-08-01,2026-09-01,5.00,5.00"),
+            as_of=AS_OF,
+        )
+        assert batch.errors
+        assert batch.errors[0]["message"]["en"] and batch.errors[0]["message"]["zh_hans"]
+        with pytest.raises(ApplicationError):
+            import_batch_queue(actor=None, batch=batch)
+        assert not Invoice.objects.exists()
+
+
+class TestUndo:
+    def test_undo_puts_everything_back(self):
+        DebtorFactory(code="C001", name="Acme Trading")
+        InvoiceFactory(
+            debtor=Debtor.objects.get(code="C001"), number="OLD-1", amount=Decimal("50.00")
+        )
+        first = commit(csv_upload(*FIRST))
+        assert open_amounts()["OLD-1"] == Decimal("0.00")  # snapshot closed it
+        result = import_batch_undo(actor=None, batch=first)
+        assert result["invoices_removed"] == 3
+        assert open_amounts() == {"OLD-1": Decimal("50.00")}
+        assert list(Debtor.objects.values_list("code", flat=True)) == ["C001"]
+        assert Debtor.objects.get(code="C001").open_balance == Decimal("50.00")
+        first.refresh_from_db()
+        assert first.status == ImportBatch.Status.UNDONE
+
+    def test_only_the_latest_import_can_be_undone(self):
+        first = commit(csv_upload(*FIRST))
+        commit(csv_upload(FIRST[0]))
+        with pytest.raises(ApplicationError):
+            import_batch_undo(actor=None, batch=first)
+
+    def test_undo_refuses_once_collectors_worked_on_new_debtors(self):
+        batch = commit(csv_upload(*FIRST))
+        PaymentFactory(debtor=Debtor.objects.get(code="C002"))
+        with pytest.raises(ApplicationError):
+            import_batch_undo(actor=None, batch=batch)
+        assert Invoice.objects.count() == 3
+
+
+class TestPages:
+    def test_only_finance_and_admins_reach_imports(self, client, personas):
+        for persona in ("collector_a", "manager"):
+            client.force_login(getattr(personas, persona))
+            assert client.get(reverse("imports:list")).status_code == 404
+        for persona in ("finance", "admin"):
+            client.force_login(getattr(personas, persona))
+            assert client.get(reverse("imports:list")).status_code == 200
+
+    def test_a_batch_is_404_for_other_roles(self, client, personas):
+        batch = import_batch_preview(actor=personas.finance, upload=csv_upload(*FIRST), as_of=AS_OF)
+        client.force_login(personas.collector_a)
+        url = reverse("imports:detail", args=[batch.public_id])
+        assert client.get(url).status_code == 404
+        assert client.post(reverse("imports:commit", args=[batch.public_id])).status_code == 404
+
+    def test_upload_preview_and_commit_through_the_pages(
+        self, client, personas, django_capture_on_commit_callbacks
+    ):
+        client.force_login(personas.finance)
+        response = client.post(
+            reverse("imports:list"),
+            {"file": csv_upload(*FIRST), "mode": "snapshot", "as_of": "2026-11-20"},
+        )
+        assert response.status_code == 302
+        batch = ImportBatch.objects.get()
+        page = client.get(response.url).content.decode()
+        assert "INV-1" in page and 'data-testid="commit"' in page
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            client.post(reverse("imports:commit", args=[batch.public_id]))
+        assert len(callbacks) == 1  # the task is sent only once the queueing commits
+        batch.refresh_from_db()
+        assert batch.status == ImportBatch.Status.COMMITTED  # eager Celery in tests
+        assert Invoice.objects.count() == 3
+
+    def test_a_wrong_extension_is_refused_with_a_message(self, client, personas):
+        client.force_login(personas.finance)
+        response = client.post(
+            reverse("imports:list"),
+            {"file": SimpleUploadedFile("report.pdf", b"%PDF-1.4"), "mode": "snapshot"},
+        )
+        assert response.status_code == 400
+        assert "none of these" in response.content.decode()
+        assert not ImportBatch.objects.exists()
+
+    def test_an_oversized_upload_is_refused_before_it_is_read(self, client, personas, settings):
+        settings.IMPORT_MAX_UPLOAD_BYTES = 1024
+        client.force_login(personas.finance)
+        response = client.post(
+            reverse("imports:list"),
+            {"file": SimpleUploadedFile("big.csv", b"x" * 4096), "mode": "snapshot"},
+        )
+        assert response.status_code == 413
+        assert "too large" in response.content.decode()
+        assert not ImportBatch.objects.exists()
+
+    def test_the_problems_export_is_safe_against_formula_injection(self, client, personas):
+        assert spreadsheet_safe('=HYPERLINK("x")') == '\'=HYPERLINK("x")'
+        assert spreadsheet_safe("@SUM(A1)") == "'@SUM(A1)"
+        assert spreadsheet_safe("Acme") == "Acme"
+        batch = import_batch_preview(
+            actor=personas.finance,
+            upload=csv_upload(FIRST[0], "C001,Acme Trading,INV-1,2026-08-01,2026-09-01,5.00,5.00"),
+            as_of=AS_OF,
+        )
+        client.force_login(personas.finance)
+        body = client.get(reverse("imports:problems", args=[batch.public_id])).content.decode()
+        assert "INV-1" in body or "Invoice" in body
