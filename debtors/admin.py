@@ -6,6 +6,7 @@ from .models import (
     Dispute,
     ImportBatch,
     ImportInvoiceChange,
+    ImportMapping,
     Invoice,
     Payment,
     PaymentAllocation,
@@ -130,3 +131,9 @@ class ImportInvoiceChangeAdmin(admin.ModelAdmin):
     list_display = ["batch", "invoice", "action"]
     list_filter = ["action"]
     raw_id_fields = ["batch", "invoice"]
+
+
+@admin.register(ImportMapping)
+class ImportMappingAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "preset", "created_by", "created_at"]
+    list_filter = ["kind"]

@@ -481,3 +481,28 @@ class ImportInvoiceChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.batch_id}:{self.invoice_id} {self.action}"
+
+
+class ImportMapping(models.Model):
+    """A column mapping a finance user made once for their system's export,
+    offered again for the next file."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=ImportBatch.Kind.choices, default=ImportBatch.Kind.AGING
+    )
+    preset = models.CharField(_("based on format"), max_length=64, blank=True)
+    mapping = models.JSONField(_("columns"), default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("import mapping")
+        verbose_name_plural = _("import mappings")
+
+    def __str__(self) -> str:
+        return self.name
