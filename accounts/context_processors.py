@@ -5,12 +5,17 @@ from .models import User
 
 _NAV = {
     User.Role.COLLECTOR: [("home", _("My queue")), ("debtors:list", _("My debtors"))],
-    User.Role.MANAGER: [("home", _("Team overview")), ("debtors:list", _("Team debtors"))],
+    User.Role.MANAGER: [
+        ("home", _("Team overview")),
+        ("debtors:list", _("Team debtors")),
+        ("scripts:list", _("Script library")),
+    ],
     User.Role.FINANCE: [("imports:list", _("Imports")), ("debtors:list", _("All debtors"))],
     User.Role.ADMIN: [
         ("home", _("Overview")),
         ("debtors:list", _("All debtors")),
         ("imports:list", _("Imports")),
+        ("scripts:list", _("Script library")),
     ],
 }
 

@@ -10,6 +10,7 @@ from debtors.imports.api import (
     ImportBatchDetailApi,
     ImportBatchUndoApi,
 )
+from scripts_library import api as scripts_api
 
 from . import views
 
@@ -21,6 +22,45 @@ api_patterns = [
     path("imports/<uuid:public_id>/", ImportBatchDetailApi.as_view(), name="import-detail"),
     path("imports/<uuid:public_id>/commit/", ImportBatchCommitApi.as_view(), name="import-commit"),
     path("imports/<uuid:public_id>/undo/", ImportBatchUndoApi.as_view(), name="import-undo"),
+    path("scripts/tracks/", scripts_api.TrackListApi.as_view(), name="script-track-list"),
+    path(
+        "scripts/tracks/create/",
+        scripts_api.TrackCreateApi.as_view(),
+        name="script-track-create",
+    ),
+    path(
+        "scripts/tracks/<uuid:public_id>/",
+        scripts_api.TrackDetailApi.as_view(),
+        name="script-track-detail",
+    ),
+    path(
+        "scripts/tracks/<uuid:public_id>/update/",
+        scripts_api.TrackUpdateApi.as_view(),
+        name="script-track-update",
+    ),
+    path(
+        "scripts/tracks/<uuid:public_id>/publish/",
+        scripts_api.TrackPublishApi.as_view(),
+        name="script-track-publish",
+    ),
+    path(
+        "scripts/tracks/<uuid:public_id>/retire/",
+        scripts_api.TrackRetireApi.as_view(),
+        name="script-track-retire",
+    ),
+    path(
+        "scripts/tracks/<uuid:public_id>/diff/",
+        scripts_api.TrackDiffApi.as_view(),
+        name="script-track-diff",
+    ),
+    path(
+        "scripts/tracks/<uuid:public_id>/render/",
+        scripts_api.TrackRenderApi.as_view(),
+        name="script-track-render",
+    ),
+    path("scripts/for-debtor/", scripts_api.ScriptForDebtorApi.as_view(), name="script-for-debtor"),
+    path("scripts/objections/", scripts_api.ObjectionListApi.as_view(), name="script-objections"),
+    path("scripts/tone-check/", scripts_api.ToneCheckApi.as_view(), name="script-tone-check"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]
@@ -31,6 +71,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("debtors/", include("debtors.urls")),
     path("imports/", include("debtors.imports.urls")),
+    path("scripts/", include("scripts_library.urls")),
     path("api/", include((api_patterns, "api"))),
     path("admin/", admin.site.urls),
 ]

@@ -1,4 +1,8 @@
+import re
+
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import Objection, ObjectionResponse, PhraseRule, TalkTrack
 
@@ -18,6 +22,14 @@ class TalkTrackAdmin(admin.ModelAdmin):
     list_filter = ["debtor_type", "stage", "channel", "language", "status"]
     search_fields = ["title", "key", "body"]
 
+    # Tracks change only through scripts_library.services (versions, tone guard,
+    # audit): the script library pages. The admin shows them read-only.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
 
 class ObjectionResponseInline(admin.StackedInline):
     model = ObjectionResponse
@@ -36,8 +48,35 @@ class ObjectionResponseAdmin(admin.ModelAdmin):
     list_filter = ["debtor_type", "language", "status"]
 
 
+class PhraseRuleForm(forms.ModelForm):
+    class Meta:
+        model = PhraseRule
+        fields = [
+            "phrase",
+            "is_regex",
+            "language",
+            "severity",
+            "category",
+            "reason",
+            "suggestion",
+            "active",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("is_regex") and data.get("phrase"):
+            try:
+                re.compile(data["phrase"])
+            except re.error as exc:
+                raise forms.ValidationError(
+                    {"phrase": _("Not a valid regular expression: %(error)s") % {"error": exc}}
+                ) from exc
+        return data
+
+
 @admin.register(PhraseRule)
 class PhraseRuleAdmin(admin.ModelAdmin):
+    form = PhraseRuleForm
     list_display = ["phrase", "language", "severity", "category", "active"]
     list_filter = ["language", "severity", "category", "active"]
     search_fields = ["phrase", "reason"]

@@ -71,3 +71,4 @@ def personas(db) -> Personas:
 
 
 from tests.browser import browser, page  # noqa: E402,F401  (fixtures for browser tests)
+from tests.worker import start_worker  # noqa: E402,F401  (a real Celery worker)

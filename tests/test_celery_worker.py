@@ -2,87 +2,27 @@
 in a committed transaction runs exactly once; one enqueued in a transaction
 that rolls back never runs."""
 
-import os
 import re
-import subprocess
-import sys
 import time
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
-from collections_crm.celery import app as celery_app
 from debtors.models import Debtor
 from debtors.tasks import debtor_refresh_summary_task
 from tests.debtors.factories import DebtorFactory, InvoiceFactory
+from tests.worker import wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
-ROOT = Path(__file__).resolve().parent.parent
 TASK = "debtors.tasks.debtor_refresh_summary_task"
 
 
-def wait_for(predicate, timeout=45.0, step=0.2):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(step)
-    return False
-
-
 @pytest.fixture
-def worker(tmp_path):
-    redis_url = os.environ.get("REDIS_URL")
-    if not redis_url:
-        pytest.fail("REDIS_URL is not set: run the suite with `make test`, which starts Redis.")
-    import redis
-
-    redis.Redis.from_url(redis_url).flushdb()
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "collections_crm.settings.test",
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "CELERY_BROKER_URL": redis_url,
-    }
-    log_path = tmp_path / "worker.log"
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "collections_crm",
-                "worker",
-                "--pool=solo",
-                "--loglevel=INFO",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        if not wait_for(lambda: "ready." in log_path.read_text(errors="replace"), timeout=60):
-            pytest.fail("the worker did not start:\n" + log_path.read_text(errors="replace"))
-        eager = celery_app.conf.task_always_eager
-        celery_app.conf.task_always_eager = False
-        yield log_path
-    finally:
-        celery_app.conf.task_always_eager = eager if "eager" in locals() else True
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+def worker(start_worker):
+    return start_worker()
 
 
 def succeeded(log_path: Path) -> list[str]:

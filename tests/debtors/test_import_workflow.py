@@ -222,3 +222,24 @@ class TestPages:
         client.force_login(personas.finance)
         body = client.get(reverse("imports:problems", args=[batch.public_id])).content.decode()
         assert "INV-1" in body or "Invoice" in body
+
+
+def test_a_failure_half_way_leaves_the_database_as_it_was(monkeypatch):
+    DebtorFactory(code="C001", name="Acme Trading")
+    InvoiceFactory(debtor=Debtor.objects.get(code="C001"), number="OLD-1")
+    before = open_amounts()
+    batch = import_batch_preview(actor=None, upload=csv_upload(*FIRST), as_of=AS_OF)
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.QUEUED)
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    # New debtors and invoices are already written when the snapshot step fails.
+    monkeypatch.setattr("debtors.imports.apply._close_missing", explode)
+    with pytest.raises(RuntimeError):
+        import_batch_commit(batch_id=batch.pk)
+    assert open_amounts() == before
+    assert list(Debtor.objects.values_list("code", flat=True)) == ["C001"]
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.FAILED
+    assert "nothing was changed" in batch.errors[-1]["message"]["en"]
