@@ -50,4 +50,4 @@ def login(page, live_server, username, password="pw-for-tests-1"):
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     page.click("button[type=submit].btn-primary")
-    page.wait_for_url(f"{live_server.url}/")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
