@@ -190,6 +190,11 @@ def import_batch_preview(
     return batch
 
 
+def import_batch_needs_mapping(batch: ImportBatch) -> bool:
+    refused = (batch.report or {}).get("refused") or {}
+    return refused.get("code") in MAPPING_REFUSALS
+
+
 def import_batch_can_commit(batch: ImportBatch) -> bool:
     return (
         batch.status == ImportBatch.Status.PREVIEWED
@@ -341,3 +346,74 @@ def _refuse_if_worked_on(batch: ImportBatch) -> None:
                 "payments, disputes or contacts); undo is no longer possible."
             )
         )
+
+
+MAPPABLE_FIELDS = (
+    "debtor_code",
+    "debtor_name",
+    "invoice_number",
+    "issue_date",
+    "due_date",
+    "amount",
+    "open_amount",
+    "currency",
+)
+MAPPING_REFUSALS = {"no_header", "no_customer_column", "no_amount_column", "no_invoice_column"}
+
+
+def file_head_rows(batch: ImportBatch, limit: int = 15) -> list[list[str]]:
+    """The first rows of the stored file as text, for the mapping screen."""
+    from itertools import islice
+
+    from .errors import ImportRefused
+    from .reading import open_table
+
+    with batch.file.open("rb") as handle:
+        data = handle.read()
+    try:
+        table = open_table(data, filename=batch.file_name)
+    except ImportRefused:
+        return []
+    rows = []
+    for row in islice(table.rows(), limit):
+        rows.append(["" if cell is None else str(cell) for cell in row])
+    return rows
+
+
+def import_batch_remap(
+    *, actor: User | None, batch: ImportBatch, mapping: dict, save_as: str = ""
+) -> ImportBatch:
+    """Preview the same file again with the user's column mapping; optionally
+    keep the mapping for the next file from the same system."""
+    from django.core.files.base import ContentFile
+
+    from ..models import ImportMapping
+
+    if save_as:
+        ImportMapping.objects.update_or_create(
+            name=save_as.strip(),
+            defaults={
+                "kind": batch.kind,
+                "preset": batch.preset,
+                "mapping": mapping,
+                "created_by": actor if actor and actor.pk else None,
+            },
+        )
+    with batch.file.open("rb") as handle:
+        upload = ContentFile(handle.read(), name=batch.file_name)
+    upload.size = batch.file_size
+    return import_batch_preview(
+        actor=actor,
+        upload=upload,
+        preset=batch.preset if batch.preset in _presets() else "",
+        mapping=mapping,
+        as_of=batch.as_of,
+        currency=batch.currency,
+        mode=batch.mode,
+    )
+
+
+def _presets():
+    from .presets import PRESETS
+
+    return PRESETS

@@ -8,5 +8,6 @@ urlpatterns = [
     path("<uuid:public_id>/", views.import_detail_view, name="detail"),
     path("<uuid:public_id>/commit/", views.import_commit_view, name="commit"),
     path("<uuid:public_id>/undo/", views.import_undo_view, name="undo"),
+    path("<uuid:public_id>/map/", views.import_mapping_view, name="map"),
     path("<uuid:public_id>/problems.csv", views.import_problems_csv_view, name="problems"),
 ]

@@ -12,12 +12,15 @@ from collections_crm.exceptions import ApplicationError
 
 from ..models import ImportBatch
 from ..permissions import user_can_import
-from .forms import AgingUploadForm
+from .forms import AgingUploadForm, ColumnMappingForm, column_letter
 from .services import (
     committed_twin,
+    file_head_rows,
     import_batch_can_commit,
+    import_batch_needs_mapping,
     import_batch_preview,
     import_batch_queue,
+    import_batch_remap,
     import_batch_undo,
     progress_get,
 )
@@ -37,10 +40,12 @@ def import_list_view(request):
     form = AgingUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        saved = data.get("saved_mapping")
         batch = import_batch_preview(
             actor=request.user,
             upload=data["file"],
-            preset=data["preset"],
+            preset=data["preset"] or (saved.preset if saved else ""),
+            mapping=saved.mapping if saved else None,
             as_of=data["as_of"],
             currency=data["currency"],
             mode=data["mode"],
@@ -64,6 +69,7 @@ def import_detail_view(request, public_id):
         "batch": batch,
         "report": batch.report or {},
         "can_commit": import_batch_can_commit(batch),
+        "needs_mapping": import_batch_needs_mapping(batch),
         "errors": _localized(batch.errors, language),
         "warnings": _localized(batch.warnings, language),
         "progress": progress_get(batch),
@@ -141,3 +147,45 @@ def import_problems_csv_view(request, public_id):
             ]
         )
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_mapping_view(request, public_id):
+    """Map the file's columns by hand when they were not recognised."""
+    batch = _batch_for(request, public_id)
+    rows = file_head_rows(batch)
+    header_index = _guess_header(rows)
+    width = max((len(r) for r in rows), default=0)
+    labels = rows[header_index] + [""] * (width - len(rows[header_index])) if rows else []
+    initial = {"header_row": header_index + 1}
+    for name, index in (batch.mapping or {}).items():
+        if name != "header_row":
+            initial[f"col_{name}"] = str(index)
+    form = ColumnMappingForm(request.POST or None, columns=labels, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        new_batch = import_batch_remap(
+            actor=request.user,
+            batch=batch,
+            mapping=form.mapping(),
+            save_as=form.cleaned_data["save_as"],
+        )
+        return redirect("imports:detail", public_id=new_batch.public_id)
+    context = {
+        "batch": batch,
+        "form": form,
+        "rows": rows,
+        "letters": [column_letter(i) for i in range(width)],
+        "header_index": header_index,
+    }
+    return render(request, "imports/map.html", context, status=400 if form.errors else 200)
+
+
+def _guess_header(rows: list[list[str]]) -> int:
+    """The first row with the most non-empty text cells."""
+    best, best_count = 0, -1
+    for i, row in enumerate(rows):
+        count = sum(1 for c in row if c.strip() and not c.replace(".", "").isdigit())
+        if count > best_count:
+            best, best_count = i, count
+    return best
