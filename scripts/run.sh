@@ -36,29 +36,8 @@ export PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}"
 
 .venv/bin/python manage.py migrate --noinput
 
-# Exit 0: there are users; 3: an empty database.
-has_users=0
-.venv/bin/python - <<'PY' || has_users=$?
-import sys
-
-import django
-
-django.setup()
-from django.contrib.auth import get_user_model
-
-sys.exit(0 if get_user_model().objects.exists() else 3)
-PY
-case "$has_users" in
-0) ;;
-3)
-    echo "==> empty database: loading demo data (manage.py seed_demo)" >&2
-    .venv/bin/python manage.py seed_demo
-    ;;
-*)
-    echo "error: could not check the database for users" >&2
-    exit 1
-    ;;
-esac
+# Demo data the first time only (the command does nothing once users exist).
+.venv/bin/python manage.py seed_demo --if-empty
 
 # ---------------------------------------------------------------- processes
 # Each child runs in its own session/process group (setsid), so we can stop it
