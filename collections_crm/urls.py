@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts.api import MeApi
+from debtors import urls as debtors_urls
 from debtors.api import DebtorDetailApi, DebtorListApi
 from debtors.imports.api import (
     ImportBatchCommitApi,
@@ -10,6 +11,7 @@ from debtors.imports.api import (
     ImportBatchDetailApi,
     ImportBatchUndoApi,
 )
+from followups import views as followups_views
 from scripts_library import api as scripts_api
 
 from . import views
@@ -69,7 +71,18 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
-    path("debtors/", include("debtors.urls")),
+    path(
+        "debtors/",
+        include(
+            (
+                [
+                    *debtors_urls.urlpatterns,
+                    path("<uuid:public_id>/", followups_views.debtor_detail_view, name="detail"),
+                ],
+                debtors_urls.app_name,
+            )
+        ),
+    ),
     path("imports/", include("debtors.imports.urls")),
     path("scripts/", include("scripts_library.urls")),
     path("api/", include((api_patterns, "api"))),

@@ -19,6 +19,7 @@ from collections_crm.exceptions import ApplicationError
 from collections_crm.money import quantize_money
 
 from .models import Contact, Debtor, DebtorType, Invoice, Payment, PaymentAllocation
+from .signals import payments_recorded_on_commit
 
 DEBTOR_AUDITED_FIELDS = [
     "code",
@@ -350,6 +351,8 @@ def payment_record(
         },
     )
     debtor_refresh_summary(debtor_ids=[debtor.pk])
+    # Promises are re-evaluated (followups) once the payment is committed.
+    payments_recorded_on_commit(debtor_ids=[debtor.pk])
     return payment
 
 

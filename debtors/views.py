@@ -3,11 +3,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from followups.selectors import debtor_timeline
-
 from .forms import DebtorFilterForm
-from .permissions import debtor_get_for_user
-from .selectors import DebtorFilters, debtor_invoices, debtor_list
+from .selectors import DebtorFilters, debtor_list
 
 PAGE_SIZE = 50
 
@@ -24,16 +21,3 @@ def debtor_list_view(request):
     response = render(request, template, {"form": form, "page": page})
     response["Vary"] = "HX-Request"
     return response
-
-
-@require_GET
-@login_required
-def debtor_detail_view(request, public_id):
-    debtor = debtor_get_for_user(request.user, public_id)
-    context = {
-        "debtor": debtor,
-        "contacts": list(debtor.contacts.all()),
-        "invoices": list(debtor_invoices(debtor=debtor)),
-        "timeline": debtor_timeline(debtor=debtor, limit=30),
-    }
-    return render(request, "debtors/detail.html", context)

@@ -207,6 +207,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "debtors.tasks.debtor_refresh_all_summaries_task",
         "schedule": crontab(minute=15, hour=0),
     },
+    # Every night at 00:30 UTC, after the summaries: instalments that fell due
+    # without a payment turn their promises broken (after the grace days).
+    "evaluate-due-promises-nightly": {
+        "task": "followups.tasks.promise_evaluate_due_task",
+        "schedule": crontab(minute=30, hour=0),
+    },
 }
 
 # Shared between web and worker processes (import progress, locks): Redis when

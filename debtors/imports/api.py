@@ -15,7 +15,7 @@ from .services import import_batch_preview, import_batch_queue, import_batch_und
 def _batch_for(request, public_id) -> ImportBatch:
     if not user_can_import(request.user):
         raise Http404
-    return get_object_or_404(ImportBatch, public_id=public_id)
+    return get_object_or_404(ImportBatch, public_id=public_id, kind=ImportBatch.Kind.AGING)
 
 
 class ImportBatchOutputSerializer(serializers.Serializer):

@@ -29,7 +29,11 @@ from .services import (
 def _batch_for(request, public_id) -> ImportBatch:
     if not user_can_import(request.user):
         raise Http404
-    return get_object_or_404(ImportBatch.objects.select_related("created_by"), public_id=public_id)
+    return get_object_or_404(
+        ImportBatch.objects.select_related("created_by"),
+        public_id=public_id,
+        kind=ImportBatch.Kind.AGING,
+    )
 
 
 @login_required

@@ -1,0 +1,190 @@
+"""Writes for follow-ups. For now: evaluating promises to pay against payments.
+
+Rules (``promise_evaluate``):
+
+- Payments a debtor made on or after the day a promise was made count toward
+  it, oldest first, and fill its instalments in order. When one debtor has
+  several open promises, the oldest promise takes the money first; a payment
+  is never counted twice.
+- An instalment is **kept** when its paid amount reaches its amount, with a
+  tolerance of 1 % or 1.00 of the currency, whichever is smaller (bank charges,
+  rounding); **partly kept** when some money came but not enough and its due
+  date has passed; **broken** when nothing came and ``GRACE_DAYS`` after its due
+  date have passed; else **pending**.
+- The promise is **kept** when every instalment is kept; **partly kept** when
+  any money came but not all instalments are kept; **broken** when an instalment
+  is broken and no money came at all; else **pending**. ``kept_amount`` is the
+  money counted toward its instalments.
+
+Only pending and partly kept promises are evaluated; kept, broken and
+cancelled ones are final.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from accounts.models import AuditEvent
+from collections_crm.money import ZERO
+from debtors.models import Payment
+
+from .models import Instalment, PromiseToPay
+
+# Days after an instalment's due date before an unpaid instalment is broken:
+# bank transfers take a day or two to arrive, and we do not call people who
+# paid on time to tell them they broke their promise.
+GRACE_DAYS = 2
+
+TOLERANCE_RATE = Decimal("0.01")
+TOLERANCE_CAP = Decimal("1.00")
+EVALUATED = (PromiseToPay.Status.PENDING, PromiseToPay.Status.PARTLY_KEPT)
+DEBTOR_CHUNK = 1000
+
+
+def _tolerance(amount: Decimal) -> Decimal:
+    return min(amount * TOLERANCE_RATE, TOLERANCE_CAP)
+
+
+def instalment_status(
+    *, amount: Decimal, paid: Decimal, due_date: datetime.date, today: datetime.date
+) -> str:
+    if paid >= amount - _tolerance(amount):
+        return Instalment.Status.KEPT
+    if paid > 0:
+        return Instalment.Status.PARTLY_KEPT if due_date < today else Instalment.Status.PENDING
+    if due_date + datetime.timedelta(days=GRACE_DAYS) < today:
+        return Instalment.Status.BROKEN
+    return Instalment.Status.PENDING
+
+
+def _promise_status(promise: PromiseToPay, instalments: list[Instalment], paid: Decimal) -> str:
+    if instalments:
+        statuses = {i.status for i in instalments}
+        if statuses == {Instalment.Status.KEPT}:
+            return PromiseToPay.Status.KEPT
+        if paid > 0:
+            return PromiseToPay.Status.PARTLY_KEPT
+        if Instalment.Status.BROKEN in statuses:
+            return PromiseToPay.Status.BROKEN
+        return PromiseToPay.Status.PENDING
+    # A promise without instalments has no date to break; only money settles it.
+    if paid >= promise.total_amount - _tolerance(promise.total_amount):
+        return PromiseToPay.Status.KEPT
+    return PromiseToPay.Status.PARTLY_KEPT if paid > 0 else PromiseToPay.Status.PENDING
+
+
+def _made_on(promise: PromiseToPay) -> datetime.date:
+    return timezone.localdate(promise.created_at)
+
+
+@transaction.atomic
+def promise_evaluate(
+    *, debtor_ids: Iterable[int], today: datetime.date | None = None
+) -> dict[str, int]:
+    """Re-evaluate the open promises of these debtors against their payments.
+
+    A fixed number of queries whatever the number of promises: promises (with
+    their instalments prefetched), payments, two bulk updates and one audit
+    insert. Returns how many promises ended in each status.
+    """
+    today = today or timezone.localdate()
+    ids = sorted({pk for pk in debtor_ids if pk is not None})
+    outcome: dict[str, int] = defaultdict(int)
+    if not ids:
+        return dict(outcome)
+    promises = list(
+        PromiseToPay.objects.select_for_update()
+        .filter(debtor_id__in=ids, status__in=EVALUATED)
+        .order_by("debtor_id", "created_at", "id")
+        .prefetch_related(
+            Prefetch("instalments", queryset=Instalment.objects.order_by("sequence", "id"))
+        )
+    )
+    if not promises:
+        return dict(outcome)
+    since = min(_made_on(p) for p in promises)
+    payments: dict[int, list[list]] = defaultdict(list)  # debtor -> [[received_on, left]]
+    rows = (
+        Payment.objects.filter(
+            debtor_id__in={p.debtor_id for p in promises}, received_on__gte=since
+        )
+        .order_by("received_on", "id")
+        .values_list("debtor_id", "received_on", "amount")
+    )
+    for debtor_id, received_on, amount in rows:
+        payments[debtor_id].append([received_on, amount])
+
+    now = timezone.now()
+    changed_instalments: list[Instalment] = []
+    changed_promises: list[PromiseToPay] = []
+    audits: list[AuditEvent] = []
+    for promise in promises:
+        made_on = _made_on(promise)
+        pool = [p for p in payments[promise.debtor_id] if p[0] >= made_on]
+        available = sum((p[1] for p in pool), ZERO)
+        instalments = list(promise.instalments.all())
+        target = sum((i.amount for i in instalments), ZERO) or promise.total_amount
+        counted = min(available, target)
+        # Take the counted money out of the pool, oldest payment first.
+        left = counted
+        for entry in pool:
+            take = min(entry[1], left)
+            entry[1] -= take
+            left -= take
+        money = counted
+        for instalment in instalments:
+            paid = min(instalment.amount, money)
+            money -= paid
+            status = instalment_status(
+                amount=instalment.amount, paid=paid, due_date=instalment.due_date, today=today
+            )
+            if (instalment.paid_amount, instalment.status) != (paid, status):
+                instalment.paid_amount, instalment.status = paid, status
+                changed_instalments.append(instalment)
+        before = {"status": promise.status, "kept_amount": str(promise.kept_amount)}
+        status = _promise_status(promise, instalments, counted)
+        promise.status, promise.kept_amount, promise.evaluated_at = status, counted, now
+        changed_promises.append(promise)
+        outcome[status] += 1
+        after = {"status": promise.status, "kept_amount": str(promise.kept_amount)}
+        if after != before:
+            audits.append(
+                AuditEvent(
+                    actor=None,
+                    action="promise.evaluate",
+                    target_type=PromiseToPay._meta.label_lower,
+                    target_id=promise.public_id,
+                    before=before,
+                    after=after,
+                )
+            )
+    Instalment.objects.bulk_update(changed_instalments, ["paid_amount", "status"])
+    PromiseToPay.objects.bulk_update(changed_promises, ["status", "kept_amount", "evaluated_at"])
+    AuditEvent.objects.bulk_create(audits)
+    return dict(outcome)
+
+
+def promise_evaluate_due(*, today: datetime.date | None = None) -> dict[str, int]:
+    """Nightly: evaluate every open promise with an instalment due up to today
+    (so promises with no payment become broken once the grace days pass).
+    Works through the debtors in chunks, one transaction each."""
+    today = today or timezone.localdate()
+    debtor_ids = list(
+        PromiseToPay.objects.filter(status__in=EVALUATED, instalments__due_date__lte=today)
+        .values_list("debtor_id", flat=True)
+        .distinct()
+        .order_by("debtor_id")
+    )
+    total: dict[str, int] = defaultdict(int)
+    for start in range(0, len(debtor_ids), DEBTOR_CHUNK):
+        chunk = debtor_ids[start : start + DEBTOR_CHUNK]
+        for status, n in promise_evaluate(debtor_ids=chunk, today=today).items():
+            total[status] += n
+    return dict(total)
