@@ -11,6 +11,7 @@ from debtors.imports.api import (
     ImportBatchDetailApi,
     ImportBatchUndoApi,
 )
+from followups import api as followups_api
 from followups import views as followups_views
 from scripts_library import api as scripts_api
 
@@ -60,6 +61,11 @@ api_patterns = [
         scripts_api.TrackRenderApi.as_view(),
         name="script-track-render",
     ),
+    path(
+        "scripts/tracks/<uuid:public_id>/stats/",
+        followups_api.TrackStatsApi.as_view(),
+        name="script-track-stats",
+    ),
     path("scripts/for-debtor/", scripts_api.ScriptForDebtorApi.as_view(), name="script-for-debtor"),
     path("scripts/objections/", scripts_api.ObjectionListApi.as_view(), name="script-objections"),
     path("scripts/tone-check/", scripts_api.ToneCheckApi.as_view(), name="script-tone-check"),
@@ -84,6 +90,11 @@ urlpatterns = [
         ),
     ),
     path("imports/", include("debtors.imports.urls")),
+    path(
+        "scripts/<uuid:public_id>/effectiveness/",
+        followups_views.track_effectiveness_fragment,
+        name="track-effectiveness",
+    ),
     path("scripts/", include("scripts_library.urls")),
     path("api/", include((api_patterns, "api"))),
     path("admin/", admin.site.urls),
