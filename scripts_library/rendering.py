@@ -28,7 +28,7 @@ PLACEHOLDERS = {
     "promise_amount": _("Promised amount, with currency"),
     "promise_date": _("Promised payment date"),
     "oldest_due_date": _("Due date of the oldest open invoice"),
-    "days_overdue": _("Days past due, with the unit (\u201c12 days\u201d)"),
+    "days_overdue": _("Days past due, with the unit (“12 days”)"),
     "invoice_numbers": _("Open invoice numbers"),
     "invoice_count": _("Number of open invoices"),
     "payment_link": _("Link or details for paying"),

@@ -62,7 +62,7 @@ def _validate_content(*, language: str, title: str, body: str, guidance: str) ->
         raise ValidationError(
             {
                 "body": [
-                    _("\u201c%(text)s\u201d is not allowed: %(reason)s")
+                    _("“%(text)s” is not allowed: %(reason)s")
                     % {"text": m.text, "reason": m.reason}
                     for m in forbidden
                 ]

@@ -66,7 +66,7 @@ def _tone_warnings_to_messages(request, track: TalkTrack) -> None:
     for warning in getattr(track, "tone_warnings", []):
         messages.warning(
             request,
-            _("\u201c%(text)s\u201d: %(reason)s %(suggestion)s")
+            _("“%(text)s”: %(reason)s %(suggestion)s")
             % {"text": warning.text, "reason": warning.reason, "suggestion": warning.suggestion},
         )
 
