@@ -9,6 +9,13 @@ ROOT="$(pwd)"
 
 bash scripts/bootstrap.sh test
 
+# The bench-only extra (django-import-export, for bench/import_bench.py); the
+# bootstrap installs '.[dev]' only.
+if ! .venv/bin/python -c 'import import_export' >/dev/null 2>&1; then
+    printf '\033[1m==> %s\033[0m\n' "installing the bench extra (pip install -e '.[dev,bench]')" >&2
+    .venv/bin/python -m pip install -q -e '.[dev,bench]'
+fi
+
 # shellcheck source=scripts/services.sh
 . scripts/services.sh
 trap stop_services EXIT
