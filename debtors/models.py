@@ -213,6 +213,16 @@ class Invoice(models.Model):
     )
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_reason = models.CharField(max_length=255, blank=True)
+    # Set by the import that created the invoice, so an undo can remove it. No
+    # index: only an undo reads it, and a million-row import should not pay for one.
+    created_by_import = models.ForeignKey(
+        "ImportBatch",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -273,23 +273,16 @@ def _apply_invoices(cursor, batch: ImportBatch, now, counts: ApplyCounts) -> Non
     cursor.execute(
         f"""INSERT INTO {i} (public_id, debtor_id, number, issue_date, due_date, amount,
                              open_amount, disputed_amount, currency, status, is_synthetic,
-                             closed_reason, created_at, updated_at)
+                             closed_reason, created_by_import_id, created_at, updated_at)
             SELECT {sql["uuid"]}, d.id, s.number, s.issue_date, s.due_date, s.amount,
                    s.open_amount, 0, COALESCE(NULLIF(s.currency, ''), d.currency),
-                   {_status_sql("s.open_amount", "s.amount")}, s.is_synthetic, '', %s, %s
+                   {_status_sql("s.open_amount", "s.amount")}, s.is_synthetic, '', %s, %s, %s
             FROM {STAGE} s JOIN {d} d ON d.code = s.debtor_code
             WHERE NOT EXISTS (
                 SELECT 1 FROM {i} x WHERE x.debtor_id = d.id AND x.number = s.number)""",
-        [now, now],
+        [batch.pk, now, now],
     )
     counts.invoices_created = cursor.rowcount
-    cursor.execute(
-        f"""INSERT INTO {c} (batch_id, invoice_id, action, before_status)
-            SELECT %s, i.id, 'created', ''
-            FROM {matched} WHERE i.created_at = %s
-            AND NOT EXISTS (SELECT 1 FROM {c} x WHERE x.batch_id = %s AND x.invoice_id = i.id)""",
-        [batch.pk, now, batch.pk],
-    )
     counts.invoices_unchanged = counts.rows - counts.invoices_created - counts.invoices_updated
 
 
@@ -331,9 +324,10 @@ def _analyze(cursor, *models) -> None:
 def _touched_debtor_ids(cursor, batch: ImportBatch) -> list[int]:
     i, c = Invoice._meta.db_table, ImportInvoiceChange._meta.db_table
     cursor.execute(
-        f"""SELECT DISTINCT i.debtor_id FROM {c} x JOIN {i} i ON i.id = x.invoice_id
-            WHERE x.batch_id = %s""",
-        [batch.pk],
+        f"""SELECT i.debtor_id FROM {c} x JOIN {i} i ON i.id = x.invoice_id
+            WHERE x.batch_id = %s
+            UNION SELECT debtor_id FROM {i} WHERE created_by_import_id = %s""",
+        [batch.pk, batch.pk],
     )
     return [row[0] for row in cursor.fetchall()]
 
@@ -397,21 +391,18 @@ def aging_undo_apply(*, batch: ImportBatch) -> dict[str, int]:
             [connection.ops.adapt_datetimefield_value(timezone.now()), batch.pk],
         )
         restored = cursor.rowcount
-        created = list(
-            batch.changes.filter(action=ImportInvoiceChange.Action.CREATED).values_list(
-                "invoice_id", flat=True
-            )
-        )
         batch.changes.all().delete()
-        Invoice.objects.filter(pk__in=created).delete()
-        removed_debtors, _ = Debtor.objects.filter(
+        _, deleted = Invoice.objects.filter(created_by_import=batch).delete()
+        removed_invoices = deleted.get(Invoice._meta.label, 0)
+        _, deleted = Debtor.objects.filter(
             created_by_import=batch, invoices__isnull=True
         ).delete()
+        removed_debtors = deleted.get(Debtor._meta.label, 0)
         from ..services import debtor_refresh_summary
 
         debtor_refresh_summary(debtor_ids=ids)
     return {
         "invoices_restored": restored,
-        "invoices_removed": len(created),
+        "invoices_removed": removed_invoices,
         "debtors_removed": removed_debtors,
     }

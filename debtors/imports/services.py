@@ -335,7 +335,7 @@ def _refuse_if_worked_on(batch: ImportBatch) -> None:
             | Q(interactions__isnull=False)
             | Q(promises__isnull=False)
         ).exists()
-        or Invoice.objects.filter(import_changes__batch=batch, import_changes__action="created")
+        or Invoice.objects.filter(created_by_import=batch)
         .filter(Q(allocations__isnull=False) | Q(disputes__isnull=False))
         .exists()
     )

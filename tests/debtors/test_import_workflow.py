@@ -133,7 +133,8 @@ class TestUndo:
         first = commit(csv_upload(*FIRST))
         assert open_amounts()["OLD-1"] == Decimal("0.00")  # snapshot closed it
         result = import_batch_undo(actor=None, batch=first)
-        assert result["invoices_removed"] == 3
+        assert (result["invoices_removed"], result["debtors_removed"]) == (3, 1)
+        assert result["invoices_restored"] == 1  # OLD-1, which the snapshot had closed
         assert open_amounts() == {"OLD-1": Decimal("50.00")}
         assert list(Debtor.objects.values_list("code", flat=True)) == ["C001"]
         assert Debtor.objects.get(code="C001").open_balance == Decimal("50.00")
