@@ -119,7 +119,8 @@ def _load_stage(cursor, records: Iterable[InvoiceRecord], counts, progress, tota
         f"""CREATE TEMP TABLE {STAGE} (
             row_number integer, debtor_code varchar(64), debtor_name varchar(255),
             number varchar(64), issue_date date, due_date date, amount numeric(14, 2),
-            open_amount numeric(14, 2), currency varchar(3), is_synthetic boolean
+            open_amount numeric(14, 2), currency varchar(3), is_synthetic boolean,
+            debtor_id bigint, invoice_id bigint
         ){on_commit}"""
     )
     rows = (_stage_values(r) for r in records)
@@ -227,11 +228,9 @@ def _status_sql(open_expr: str, amount_expr: str, keep: str | None = None) -> st
 
 def _apply_invoices(cursor, batch: ImportBatch, now, counts: ApplyCounts) -> None:
     now = connection.ops.adapt_datetimefield_value(now)
-    d, i = Debtor._meta.db_table, Invoice._meta.db_table
-    c = ImportInvoiceChange._meta.db_table
+    i, c = Invoice._meta.db_table, ImportInvoiceChange._meta.db_table
     sql = _sql_dialect()
-    matched = f"""{STAGE} s JOIN {d} d ON d.code = s.debtor_code
-                  JOIN {i} i ON i.debtor_id = d.id AND i.number = s.number"""
+    matched = f"{STAGE} s JOIN {i} i ON i.id = s.invoice_id"
     # A file without original amounts repeats the open amount as the amount: then
     # keep the larger original we already know, so a part payment stays visible.
     new_amount = (
@@ -269,7 +268,13 @@ def _apply_invoices(cursor, batch: ImportBatch, now, counts: ApplyCounts) -> Non
             WHERE {i}.id = u.invoice_id""",
         [now, now, f"import:{batch.public_id}"],
     )
-    # 2. New invoices, then their "created" change rows.
+
+
+def _insert_new(cursor, batch: ImportBatch, now, counts: ApplyCounts) -> None:
+    """Invoices the CRM does not know yet, marked with the batch for undo."""
+    now = connection.ops.adapt_datetimefield_value(now)
+    d, i = Debtor._meta.db_table, Invoice._meta.db_table
+    sql = _sql_dialect()
     cursor.execute(
         f"""INSERT INTO {i} (public_id, debtor_id, number, issue_date, due_date, amount,
                              open_amount, disputed_amount, currency, status, is_synthetic,
@@ -277,9 +282,8 @@ def _apply_invoices(cursor, batch: ImportBatch, now, counts: ApplyCounts) -> Non
             SELECT {sql["uuid"]}, d.id, s.number, s.issue_date, s.due_date, s.amount,
                    s.open_amount, 0, COALESCE(NULLIF(s.currency, ''), d.currency),
                    {_status_sql("s.open_amount", "s.amount")}, s.is_synthetic, '', %s, %s, %s
-            FROM {STAGE} s JOIN {d} d ON d.code = s.debtor_code
-            WHERE NOT EXISTS (
-                SELECT 1 FROM {i} x WHERE x.debtor_id = d.id AND x.number = s.number)""",
+            FROM {STAGE} s JOIN {d} d ON d.id = s.debtor_id
+            WHERE s.invoice_id IS NULL""",
         [batch.pk, now, now],
     )
     counts.invoices_created = cursor.rowcount
@@ -289,12 +293,11 @@ def _apply_invoices(cursor, batch: ImportBatch, now, counts: ApplyCounts) -> Non
 def _close_missing(cursor, batch: ImportBatch, now, counts: ApplyCounts) -> None:
     """Snapshot mode: what the ledger no longer lists has been paid."""
     now = connection.ops.adapt_datetimefield_value(now)
-    d, i = Debtor._meta.db_table, Invoice._meta.db_table
-    c = ImportInvoiceChange._meta.db_table
+    i, c = Invoice._meta.db_table, ImportInvoiceChange._meta.db_table
+    # Runs before the new invoices are inserted: every invoice the file lists
+    # has its id in the stage by then.
     missing = f"""{i} i WHERE i.open_amount <> 0 AND i.status <> 'written_off'
-        AND NOT EXISTS (
-            SELECT 1 FROM {STAGE} s JOIN {d} d ON d.code = s.debtor_code
-            WHERE d.id = i.debtor_id AND s.number = i.number)"""
+        AND NOT EXISTS (SELECT 1 FROM {STAGE} s WHERE s.invoice_id = i.id)"""
     cursor.execute(
         f"""INSERT INTO {c} (batch_id, invoice_id, action, before_amount, before_open_amount,
                              before_due_date, before_issue_date, before_status)
@@ -310,6 +313,23 @@ def _close_missing(cursor, batch: ImportBatch, now, counts: ApplyCounts) -> None
             WHERE id IN (SELECT invoice_id FROM {c} WHERE batch_id = %s AND action = 'closed')""",
         [now, f"import:{batch.public_id}", now, batch.pk],
     )
+
+
+def _resolve_ids(cursor) -> None:
+    """Give every staged row its debtor's and (existing) invoice's id once, so
+    later statements join on ids and never probe the table they are filling."""
+    d, i = Debtor._meta.db_table, Invoice._meta.db_table
+    cursor.execute(
+        f"""UPDATE {STAGE} SET debtor_id = d.id FROM {d} d
+            WHERE d.code = {STAGE}.debtor_code"""
+    )
+    cursor.execute(
+        f"""UPDATE {STAGE} SET invoice_id = i.id FROM {i} i
+            WHERE i.debtor_id = {STAGE}.debtor_id AND i.number = {STAGE}.number"""
+    )
+    cursor.execute(f"CREATE INDEX {STAGE}_invoice ON {STAGE} (invoice_id)")
+    if connection.vendor == "postgresql":
+        cursor.execute(f"ANALYZE {STAGE}")
 
 
 def _analyze(cursor, *models) -> None:
@@ -361,14 +381,16 @@ def aging_apply(
         if progress:
             progress(65)
         counts.debtors_created = _new_debtors(cursor, batch, now)
-        _analyze(cursor, Debtor)
+        _analyze(cursor, Debtor, Invoice)
+        _resolve_ids(cursor)
         _apply_invoices(cursor, batch, now, counts)
-        _analyze(cursor, Invoice, ImportInvoiceChange)
-        if progress:
-            progress(80)
         snapshot = batch.mode == ImportBatch.Mode.SNAPSHOT
         if snapshot:
             _close_missing(cursor, batch, now, counts)
+        if progress:
+            progress(80)
+        _insert_new(cursor, batch, now, counts)
+        _analyze(cursor, Invoice, ImportInvoiceChange)
         if progress:
             progress(90)
         _refresh(cursor, batch, everything=snapshot)
@@ -394,9 +416,7 @@ def aging_undo_apply(*, batch: ImportBatch) -> dict[str, int]:
         batch.changes.all().delete()
         _, deleted = Invoice.objects.filter(created_by_import=batch).delete()
         removed_invoices = deleted.get(Invoice._meta.label, 0)
-        _, deleted = Debtor.objects.filter(
-            created_by_import=batch, invoices__isnull=True
-        ).delete()
+        _, deleted = Debtor.objects.filter(created_by_import=batch, invoices__isnull=True).delete()
         removed_debtors = deleted.get(Debtor._meta.label, 0)
         from ..services import debtor_refresh_summary
 
