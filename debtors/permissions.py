@@ -44,3 +44,15 @@ def debtor_get_for_user(user: User, public_id, *, write: bool = False) -> Debtor
 def user_can_import(user: User) -> bool:
     """Finance and admins import aging reports and payment files."""
     return user.is_authenticated and (user.is_admin_role or user.role == User.Role.FINANCE)
+
+
+def import_batch_get_for_user(user: User, public_id, *, kind: str):
+    """An import batch of this kind, or 404 for anyone who may not import."""
+    from .models import ImportBatch
+
+    if not user_can_import(user):
+        raise Http404
+    try:
+        return ImportBatch.objects.select_related("created_by").get(public_id=public_id, kind=kind)
+    except (ImportBatch.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc

@@ -1,5 +1,4 @@
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -7,15 +6,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..models import ImportBatch
-from ..permissions import user_can_import
+from ..permissions import import_batch_get_for_user, user_can_import
 from .forms import AgingUploadForm
 from .services import import_batch_preview, import_batch_queue, import_batch_undo, progress_get
 
 
 def _batch_for(request, public_id) -> ImportBatch:
-    if not user_can_import(request.user):
-        raise Http404
-    return get_object_or_404(ImportBatch, public_id=public_id, kind=ImportBatch.Kind.AGING)
+    return import_batch_get_for_user(request.user, public_id, kind=ImportBatch.Kind.AGING)
 
 
 class ImportBatchOutputSerializer(serializers.Serializer):

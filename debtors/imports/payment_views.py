@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from collections_crm.exceptions import ApplicationError
 
 from ..models import ImportBatch
-from ..permissions import debtor_queryset_for_user, user_can_import
+from ..permissions import debtor_queryset_for_user, import_batch_get_for_user, user_can_import
 from .forms import ALLOWED_EXTENSIONS
 from .payment_services import (
     payment_import_can_commit,
@@ -50,13 +50,7 @@ class PaymentUploadForm(forms.Form):
 
 
 def _payment_batch_for(request, public_id) -> ImportBatch:
-    if not user_can_import(request.user):
-        raise Http404
-    return get_object_or_404(
-        ImportBatch.objects.select_related("created_by"),
-        public_id=public_id,
-        kind=ImportBatch.Kind.PAYMENTS,
-    )
+    return import_batch_get_for_user(request.user, public_id, kind=ImportBatch.Kind.PAYMENTS)
 
 
 @login_required

@@ -3,7 +3,7 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from collections_crm.exceptions import ApplicationError
 
 from ..models import ImportBatch
-from ..permissions import user_can_import
+from ..permissions import import_batch_get_for_user, user_can_import
 from .forms import AgingUploadForm, ColumnMappingForm, column_letter
 from .services import (
     committed_twin,
@@ -27,13 +27,7 @@ from .services import (
 
 
 def _batch_for(request, public_id) -> ImportBatch:
-    if not user_can_import(request.user):
-        raise Http404
-    return get_object_or_404(
-        ImportBatch.objects.select_related("created_by"),
-        public_id=public_id,
-        kind=ImportBatch.Kind.AGING,
-    )
+    return import_batch_get_for_user(request.user, public_id, kind=ImportBatch.Kind.AGING)
 
 
 @login_required
