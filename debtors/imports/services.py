@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.services import audit_record
@@ -25,6 +26,7 @@ from collections_crm.exceptions import ApplicationError
 
 from ..models import ImportBatch
 from .apply import ApplyCounts, aging_apply, aging_undo_apply
+from .errors import Problem
 from .parse import ParseResult, parse_report
 
 PREVIEW_ROWS = 20
@@ -183,7 +185,23 @@ def import_batch_preview(
         batch.status = ImportBatch.Status.FAILED
     batch.save()
     if result.ok and not result.needs_as_of:
-        planned = _rehearse(batch, result)
+        try:
+            planned = _rehearse(batch, result)
+        except IntegrityError as exc:
+            conflict = Problem(
+                None,
+                None,
+                "ledger_conflict",
+                gettext_lazy(
+                    "Importing this file would break a rule of the data already here, e.g. an "
+                    "invoice amount below its disputed amount (%(detail)s). Nothing was changed."
+                )
+                % {"detail": str(exc).splitlines()[0][:200]},
+            )
+            batch.errors = [*batch.errors, _problem_dict(conflict)]
+            batch.counts = {**batch.counts, "errors": batch.counts.get("errors", 0) + 1}
+            batch.save(update_fields=["errors", "counts"])
+            return batch
         if planned is not None:
             batch.counts = {**batch.counts, "planned": planned.as_dict()}
             batch.save(update_fields=["counts"])
@@ -268,9 +286,16 @@ def import_batch_commit(*, batch_id: int) -> CommitOutcome:
             audit_record(
                 actor=batch.created_by, action="import.commit", target=batch, after=counts.as_dict()
             )
-    except IntegrityError:
-        # The same file was committed meanwhile (unique constraint): nothing applied.
-        _mark_failed(batch, _("This file has already been imported."))
+    except IntegrityError as exc:
+        if "import_file_committed_once" in str(exc):
+            # The same file was committed meanwhile: nothing applied.
+            _mark_failed(batch, _("This file has already been imported."))
+        else:
+            _mark_failed(
+                batch,
+                _("The import failed; nothing was changed. (%(error)s)")
+                % {"error": str(exc).splitlines()[0][:200]},
+            )
         raise
     except Exception as exc:
         _mark_failed(

@@ -244,3 +244,18 @@ def test_a_failure_half_way_leaves_the_database_as_it_was(monkeypatch):
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.FAILED
     assert "nothing was changed" in batch.errors[-1]["message"]["en"]
+
+
+def test_a_file_that_breaks_a_ledger_rule_is_refused_in_the_preview():
+    commit(csv_upload(*FIRST))
+    Invoice.objects.filter(number="INV-1").update(disputed_amount=Decimal("800.00"))
+    batch = import_batch_preview(
+        actor=None,
+        upload=csv_upload(FIRST[0].replace("1000.00,1000.00", "500.00,400.00"), *FIRST[1:]),
+        as_of=AS_OF,
+    )
+    assert [e["code"] for e in batch.errors] == ["ledger_conflict"]
+    assert batch.errors[0]["message"]["zh_hans"]
+    with pytest.raises(ApplicationError):
+        import_batch_queue(actor=None, batch=batch)
+    assert Invoice.objects.get(number="INV-1").amount == Decimal("1000.00")
