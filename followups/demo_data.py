@@ -131,7 +131,7 @@ def cn_landline(area: str, rng: random.Random) -> str:
 
 
 def nanp_number(areas: tuple[str, ...], rng: random.Random) -> str:
-    """+1 NPA-NXX-XXXX with a real area code; no N11 or 555 exchanges."""
+    """+1 NPA-NXX-nnnn with a real area code; no N11 or 555 exchanges."""
     exchange = 200 + int(rng.random() * 800)
     while exchange % 100 == 11 or exchange == 555:
         exchange = 200 + int(rng.random() * 800)
