@@ -194,7 +194,10 @@ class Invoice(models.Model):
         WRITTEN_OFF = "written_off", _("Written off")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    debtor = models.ForeignKey(Debtor, on_delete=models.CASCADE, related_name="invoices")
+    # No separate index: invoice_number_per_debtor (debtor, number) serves debtor lookups.
+    debtor = models.ForeignKey(
+        Debtor, on_delete=models.CASCADE, related_name="invoices", db_index=False
+    )
     number = models.CharField(_("invoice number"), max_length=64)
     issue_date = models.DateField(_("issued"))
     due_date = models.DateField(_("due"))
@@ -469,7 +472,10 @@ class ImportInvoiceChange(models.Model):
         UPDATED = "updated", _("Updated")
         CLOSED = "closed", _("Closed as paid")
 
-    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="changes")
+    # import_change_once (batch, invoice) serves batch lookups.
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.CASCADE, related_name="changes", db_index=False
+    )
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="import_changes")
     action = models.CharField(max_length=8, choices=Action.choices)
     before_amount = models.DecimalField(
