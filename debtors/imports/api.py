@@ -1,5 +1,4 @@
 from django.http import Http404
-from django.utils.translation import get_language
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -8,7 +7,13 @@ from rest_framework.views import APIView
 from ..models import ImportBatch
 from ..permissions import import_batch_get_for_user, user_can_import
 from .forms import AgingUploadForm
-from .services import import_batch_preview, import_batch_queue, import_batch_undo, progress_get
+from .services import (
+    import_batch_preview,
+    import_batch_queue,
+    import_batch_undo,
+    in_language,
+    progress_get,
+)
 
 
 def _batch_for(request, public_id) -> ImportBatch:
@@ -35,13 +40,12 @@ class ImportBatchOutputSerializer(serializers.Serializer):
         return progress_get(batch)
 
     def _problems(self, problems):
-        language = get_language().replace("-", "_")
         return [
             {
                 "row": p["row"],
                 "column": p["column"],
                 "code": p["code"],
-                "message": p["message"].get(language) or p["message"].get("en"),
+                "message": in_language(p["message"]),
             }
             for p in problems
         ]

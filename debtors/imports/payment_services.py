@@ -37,7 +37,7 @@ from .payments import (
     match_payment_lines,
     parse_payment_file,
 )
-from .services import _both_languages, _problem_dict, committed_twin, file_sha256
+from .services import _problem_dict, both_languages, committed_twin, file_sha256
 
 KEPT_PROBLEMS = 500
 
@@ -60,8 +60,8 @@ def _line_dict(match: LineMatch, debtors: Mapping[int, tuple[str, str, str]]) ->
         "invoice_numbers": match.invoice_numbers,  # named to payment_record
         "allocated": match.allocated,  # invoices the allocation is expected to touch
         "how": match.how,
-        "how_label": _both_languages(HOW_LABELS[match.how]) if match.how else None,
-        "reason": _both_languages(match.reason) if match.reason is not None else None,
+        "how_label": both_languages(HOW_LABELS[match.how]) if match.how else None,
+        "reason": both_languages(match.reason) if match.reason is not None else None,
     }
 
 
@@ -95,7 +95,7 @@ def payment_import_preview(*, actor: User | None, upload: UploadedFile) -> Impor
     except ImportRefused as refused:
         batch.status = ImportBatch.Status.FAILED
         batch.report = {
-            "refused": {"code": refused.code, "message": _both_languages(refused.message)}
+            "refused": {"code": refused.code, "message": both_languages(refused.message)}
         }
         batch.errors = [
             {
@@ -103,7 +103,7 @@ def payment_import_preview(*, actor: User | None, upload: UploadedFile) -> Impor
                 "column": None,
                 "code": refused.code,
                 "severity": "error",
-                "message": _both_languages(refused.message),
+                "message": both_languages(refused.message),
             }
         ]
         batch.counts = {"errors": 1}
@@ -266,7 +266,7 @@ def _commit(*, batch: ImportBatch, actor: User | None, manual: Mapping):
                 invoice_numbers=numbers,
                 allocated=[],
                 how=HOW_MANUAL,
-                how_label=_both_languages(HOW_LABELS[HOW_MANUAL]),
+                how_label=both_languages(HOW_LABELS[HOW_MANUAL]),
                 reason=None,
             )
         elif line["matched"]:

@@ -8,8 +8,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from collections_crm.exceptions import ApplicationError
@@ -22,7 +22,7 @@ from .payment_services import (
     payment_import_commit,
     payment_import_preview,
 )
-from .services import committed_twin
+from .services import committed_twin, in_language
 
 # Above this many debtors the manual-match select becomes a customer-code box.
 DEBTOR_SELECT_MAX = 2000
@@ -70,22 +70,15 @@ def payment_upload_view(request):
     )
 
 
-def _text(value: dict | None, language: str) -> str:
-    if not value:
-        return ""
-    return value.get(language) or value.get("en") or ""
-
-
 @login_required
 @require_GET
 def payment_detail_view(request, public_id):
     batch = _payment_batch_for(request, public_id)
-    language = get_language().replace("-", "_")
     lines = [
         {
             **line,
-            "how_text": _text(line.get("how_label"), language),
-            "reason_text": _text(line.get("reason"), language),
+            "how_text": in_language(line.get("how_label")),
+            "reason_text": in_language(line.get("reason")),
         }
         for line in (batch.report or {}).get("lines", [])
     ]
@@ -108,8 +101,8 @@ def payment_detail_view(request, public_id):
         "unmatched": unmatched,
         "debtors": debtors,
         "can_commit": can_commit,
-        "refused_text": _text(refused["message"], language) if refused else "",
-        "warnings": [{**w, "text": _text(w["message"], language)} for w in (batch.warnings or [])],
+        "refused_text": in_language(refused["message"]) if refused else "",
+        "warnings": [{**w, "text": in_language(w["message"])} for w in (batch.warnings or [])],
         "applied": (batch.counts or {}).get("applied"),
         "twin": committed_twin(kind=batch.kind, sha256=batch.file_sha256)
         if batch.status == ImportBatch.Status.DUPLICATE

@@ -10,9 +10,11 @@ from __future__ import annotations
 import datetime
 import hashlib
 from dataclasses import dataclass
+from itertools import islice
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -24,21 +26,33 @@ from accounts.models import User
 from accounts.services import audit_record
 from collections_crm.exceptions import ApplicationError
 
-from ..models import ImportBatch
+from ..models import Debtor, ImportBatch, ImportMapping, Invoice
 from .apply import ApplyCounts, aging_apply, aging_undo_apply
-from .errors import Problem
+from .errors import ImportRefused, Problem
 from .parse import ParseResult, parse_report
+from .presets import PRESETS
+from .reading import open_table
 
 PREVIEW_ROWS = 20
 KEPT_PROBLEMS = 500
 
 
-def _both_languages(message) -> dict[str, str]:
+def both_languages(message) -> dict[str, str]:
+    """A lazy message rendered in every interface language, for storing in JSON
+    (keys use ``_``: ``zh_hans``, so templates can read them)."""
     out = {}
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
             out[code.replace("-", "_")] = str(message)
     return out
+
+
+def in_language(texts: dict | None, language: str | None = None) -> str:
+    """The text of a :func:`both_languages` dict in the current language."""
+    if not texts:
+        return ""
+    language = (language or translation.get_language() or "en").replace("-", "_")
+    return texts.get(language) or texts.get("en") or ""
 
 
 def _problem_dict(problem) -> dict:
@@ -47,7 +61,7 @@ def _problem_dict(problem) -> dict:
         "column": problem.column,
         "code": problem.code,
         "severity": problem.severity,
-        "message": _both_languages(problem.message),
+        "message": both_languages(problem.message),
     }
 
 
@@ -73,7 +87,7 @@ def _report(result: ParseResult) -> dict:
         "encoding": result.encoding,
         "sheet": result.sheet_name,
         "preset": result.preset,
-        "preset_label": _both_languages(result.preset_label) if result.preset_label else None,
+        "preset_label": both_languages(result.preset_label) if result.preset_label else None,
         "report_kind": result.report_kind,
         "header_row": result.header_row,
         "columns": result.columns,
@@ -95,7 +109,7 @@ def _report(result: ParseResult) -> dict:
         if result.refused is None
         else {
             "code": result.refused.code,
-            "message": _both_languages(result.refused.message),
+            "message": both_languages(result.refused.message),
         },
     }
 
@@ -108,11 +122,18 @@ def file_sha256(upload) -> str:
     return digest.hexdigest()
 
 
+def _stored_file(batch: ImportBatch):
+    """A path the parser can stream from; the bytes only for storages without one."""
+    try:
+        return batch.file.path
+    except NotImplementedError:
+        with batch.file.open("rb") as handle:
+            return handle.read()
+
+
 def _parse(batch: ImportBatch) -> ParseResult:
-    with batch.file.open("rb") as handle:
-        data = handle.read()
     return parse_report(
-        data,
+        _stored_file(batch),
         filename=batch.file_name,
         preset=batch.preset or None,
         mapping=batch.mapping or None,
@@ -349,8 +370,6 @@ def import_batch_undo(*, actor: User, batch: ImportBatch) -> dict[str, int]:
 
 def _refuse_if_worked_on(batch: ImportBatch) -> None:
     """Collectors' work is never thrown away by an undo."""
-    from ..models import Debtor, Invoice
-
     created_debtors = Debtor.objects.filter(created_by_import=batch)
     worked = (
         created_debtors.filter(
@@ -388,15 +407,8 @@ MAPPING_REFUSALS = {"no_header", "no_customer_column", "no_amount_column", "no_i
 
 def file_head_rows(batch: ImportBatch, limit: int = 15) -> list[list[str]]:
     """The first rows of the stored file as text, for the mapping screen."""
-    from itertools import islice
-
-    from .errors import ImportRefused
-    from .reading import open_table
-
-    with batch.file.open("rb") as handle:
-        data = handle.read()
     try:
-        table = open_table(data, filename=batch.file_name)
+        table = open_table(_stored_file(batch), filename=batch.file_name)
     except ImportRefused:
         return []
     rows = []
@@ -410,10 +422,6 @@ def import_batch_remap(
 ) -> ImportBatch:
     """Preview the same file again with the user's column mapping; optionally
     keep the mapping for the next file from the same system."""
-    from django.core.files.base import ContentFile
-
-    from ..models import ImportMapping
-
     if save_as:
         ImportMapping.objects.update_or_create(
             name=save_as.strip(),
@@ -430,15 +438,9 @@ def import_batch_remap(
     return import_batch_preview(
         actor=actor,
         upload=upload,
-        preset=batch.preset if batch.preset in _presets() else "",
+        preset=batch.preset if batch.preset in PRESETS else "",
         mapping=mapping,
         as_of=batch.as_of,
         currency=batch.currency,
         mode=batch.mode,
     )
-
-
-def _presets():
-    from .presets import PRESETS
-
-    return PRESETS

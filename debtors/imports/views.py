@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -22,6 +21,7 @@ from .services import (
     import_batch_queue,
     import_batch_remap,
     import_batch_undo,
+    in_language,
     progress_get,
 )
 
@@ -62,14 +62,16 @@ def import_list_view(request):
 @require_GET
 def import_detail_view(request, public_id):
     batch = _batch_for(request, public_id)
-    language = get_language().replace("-", "_")
+    report = batch.report or {}
     context = {
         "batch": batch,
-        "report": batch.report or {},
+        "report": report,
         "can_commit": import_batch_can_commit(batch),
         "needs_mapping": import_batch_needs_mapping(batch),
-        "errors": _localized(batch.errors, language),
-        "warnings": _localized(batch.warnings, language),
+        "preset_label": in_language(report.get("preset_label")),
+        "refused_text": in_language((report.get("refused") or {}).get("message")),
+        "errors": _localized(batch.errors),
+        "warnings": _localized(batch.warnings),
         "progress": progress_get(batch),
         "twin": committed_twin(kind=batch.kind, sha256=batch.file_sha256)
         if batch.status == ImportBatch.Status.DUPLICATE
@@ -81,8 +83,8 @@ def import_detail_view(request, public_id):
     return response
 
 
-def _localized(problems, language):
-    return [{**p, "text": p["message"].get(language) or p["message"].get("en")} for p in problems]
+def _localized(problems):
+    return [{**p, "text": in_language(p["message"])} for p in problems]
 
 
 @login_required
@@ -127,7 +129,6 @@ def spreadsheet_safe(value) -> str:
 @require_GET
 def import_problems_csv_view(request, public_id):
     batch = _batch_for(request, public_id)
-    language = get_language().replace("-", "_")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="import-{batch.public_id}-problems.csv"'
@@ -135,7 +136,7 @@ def import_problems_csv_view(request, public_id):
     response.write("\ufeff")  # Excel opens UTF-8 with a BOM correctly
     writer = csv.writer(response)
     writer.writerow([_("Row"), _("Column"), _("Severity"), _("Problem")])
-    for p in _localized(batch.errors + batch.warnings, language):
+    for p in _localized(batch.errors + batch.warnings):
         writer.writerow(
             [
                 spreadsheet_safe(p["row"]),

@@ -259,3 +259,23 @@ def test_a_file_that_breaks_a_ledger_rule_is_refused_in_the_preview():
     with pytest.raises(ApplicationError):
         import_batch_queue(actor=None, batch=batch)
     assert Invoice.objects.get(number="INV-1").amount == Decimal("1000.00")
+
+
+def test_the_detected_format_and_problems_show_in_the_readers_language(client, personas):
+    from django.conf import settings as django_settings
+
+    from debtors.imports.services import in_language
+
+    batch = import_batch_preview(
+        actor=personas.finance,
+        upload=csv_upload(FIRST[0], "C001,Acme Trading,INV-1,2026-08-01,2026-09-01,5.00,5.00"),
+        as_of=AS_OF,
+    )
+    label = batch.report["preset_label"]
+    assert in_language(label, "zh-hans") != in_language(label, "en")
+    assert in_language(None) == ""
+    client.force_login(personas.finance)
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    page = client.get(reverse("imports:detail", args=[batch.public_id])).content.decode()
+    assert in_language(label, "zh-hans") in page
+    assert in_language(batch.errors[0]["message"], "zh-hans") in page
