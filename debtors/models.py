@@ -169,6 +169,9 @@ class Contact(models.Model):
     is_primary = models.BooleanField(_("primary contact"), default=False)
     is_decision_maker = models.BooleanField(_("decides on payments"), default=False)
     notes = models.TextField(_("notes (reception, secretary, best time)"), blank=True)
+    # Channels this person asked us to stop using for their number or address
+    # (the opt-out link in every SMS and email, or a collector's note).
+    opted_out_channels = models.JSONField(_("opted out of"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

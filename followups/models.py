@@ -69,6 +69,18 @@ class Interaction(models.Model):
         CALLBACK = "callback", _("Callback requested")
         SENT = "sent", _("Sent")
 
+    # The call was answered by somebody (China's rule counts connected calls).
+    CONNECTED_OUTCOMES = frozenset(
+        {
+            Outcome.WRONG_NUMBER,
+            Outcome.RIGHT_PARTY,
+            Outcome.PROMISE,
+            Outcome.REFUSED,
+            Outcome.DISPUTE,
+            Outcome.PAID,
+            Outcome.CALLBACK,
+        }
+    )
     CONVERSATION_OUTCOMES = frozenset(
         {
             Outcome.RIGHT_PARTY,
@@ -104,6 +116,8 @@ class Interaction(models.Model):
     talk_tracks = models.ManyToManyField(TalkTrack, blank=True, related_name="interactions")
     compliance_flags = models.JSONField(default=list, blank=True)
     idempotency_key = models.CharField(max_length=64, null=True, blank=True)
+    # The provider's id for a sent SMS or the Message-ID of an email.
+    external_id = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -224,6 +238,7 @@ class FollowUp(models.Model):
     class Reason(models.TextChoices):
         DUNNING_STEP = "dunning_step", _("Next step of the cadence")
         PROMISE_REMINDER = "promise_reminder", _("Reminder before a promised payment")
+        PROMISE_CONFIRMATION = "promise_confirmation", _("Confirmation of a promise")
         PROMISE_THANKS = "promise_thanks", _("Thanks after a kept promise")
         BROKEN_PROMISE = "broken_promise", _("Promise broken")
         CALLBACK = "callback", _("Callback requested")
@@ -234,10 +249,13 @@ class FollowUp(models.Model):
 
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", _("Scheduled")
+        CLAIMED = "claimed", _("Sending")
         IN_PROGRESS = "in_progress", _("In progress")
         DONE = "done", _("Done")
         CANCELLED = "cancelled", _("Cancelled")
         FAILED = "failed", _("Failed")
+
+    OPEN_STATUSES = (Status.SCHEDULED, Status.CLAIMED, Status.IN_PROGRESS)
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     debtor = models.ForeignKey(Debtor, on_delete=models.CASCADE, related_name="followups")
@@ -264,6 +282,25 @@ class FollowUp(models.Model):
     invoice = models.ForeignKey(
         Invoice, null=True, blank=True, on_delete=models.SET_NULL, related_name="followups"
     )
+    # The machine form of slot_reason (codes and values), so the reason can be
+    # shown in the reader's language; see followups.timing.explain.
+    slot_explain = models.JSONField(default=list, blank=True)
+    cadence_step = models.ForeignKey(
+        "CadenceStep", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Sending (SMS and email): a dispatcher claims the row under a lease; the
+    # send marks it done in the same transaction as its Interaction.
+    lease_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("send attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    interaction = models.OneToOneField(
+        Interaction, null=True, blank=True, on_delete=models.SET_NULL, related_name="followup"
+    )
+    # A manager may lift the contact caps for this one attempt, with a reason.
+    policy_override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    policy_override_reason = models.TextField(_("why the limits were lifted"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     completed_at = models.DateTimeField(null=True, blank=True)
 
@@ -282,7 +319,188 @@ class FollowUp(models.Model):
                 fields=["due_at"], name="followup_due_scheduled", condition=Q(status="scheduled")
             ),
             models.Index(fields=["assigned_to", "status", "due_at"], name="followup_assignee"),
+            models.Index(
+                fields=["debtor"],
+                name="followup_open_by_debtor",
+                condition=Q(status__in=["scheduled", "claimed", "in_progress"]),
+            ),
+            models.Index(
+                fields=["lease_until"], name="followup_claimed_lease", condition=Q(status="claimed")
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.due_at:%Y-%m-%d %H:%M}"
+
+
+class EngineSettings(models.Model):
+    """Company-wide choices for the follow-up engine. One row (pk=1)."""
+
+    policy_pack = models.CharField(
+        _("contact policy pack"),
+        max_length=16,
+        choices=ContactPolicy.Pack.choices,
+        default=ContactPolicy.Pack.B2B,
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("follow-up engine settings")
+        verbose_name_plural = _("follow-up engine settings")
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="engine_settings_single")]
+
+    def __str__(self) -> str:
+        return self.get_policy_pack_display()
+
+
+class DebtorPolicyOverride(models.Model):
+    """Per-debtor contact limits that replace the pack's. A blank field keeps
+    the pack's value."""
+
+    debtor = models.OneToOneField(Debtor, on_delete=models.CASCADE, related_name="policy_override")
+    max_attempts_7d = models.PositiveSmallIntegerField(
+        _("attempts per 7 days, all channels"), null=True, blank=True
+    )
+    max_calls_7d = models.PositiveSmallIntegerField(_("calls per 7 days"), null=True, blank=True)
+    max_messages_7d = models.PositiveSmallIntegerField(
+        _("SMS and emails per 7 days"), null=True, blank=True
+    )
+    min_gap_after_conversation_hours = models.PositiveSmallIntegerField(
+        _("hours to wait after a conversation"), null=True, blank=True
+    )
+    allowed_from_local = models.TimeField(_("contact allowed from (local)"), null=True, blank=True)
+    allowed_until_local = models.TimeField(
+        _("contact allowed until (local)"), null=True, blank=True
+    )
+    blocked_channels = models.JSONField(_("channels not to use"), default=list, blank=True)
+    reason = models.TextField(_("reason"))
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("contact limits for one debtor")
+        verbose_name_plural = _("contact limits for one debtor")
+
+    def __str__(self) -> str:
+        return str(self.debtor)
+
+
+class Cadence(models.Model):
+    """The sequence of collection steps for one debtor type. Managers edit it."""
+
+    debtor_type = models.CharField(
+        _("debtor type"), max_length=16, choices=DebtorType.choices, unique=True
+    )
+    description = models.TextField(_("description"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["debtor_type"]
+        verbose_name = _("cadence")
+        verbose_name_plural = _("cadences")
+
+    def __str__(self) -> str:
+        return self.get_debtor_type_display()
+
+
+class CadenceStep(models.Model):
+    class Owner(models.TextChoices):
+        COLLECTOR = "collector", _("The debtor's collector")
+        MANAGER = "manager", _("The team's manager")
+        DISPUTE_OWNER = "dispute_owner", _("The dispute's owner")
+
+    cadence = models.ForeignKey(Cadence, on_delete=models.CASCADE, related_name="steps")
+    sequence = models.PositiveSmallIntegerField(_("order"))
+    name = models.CharField(_("step"), max_length=120)
+    action = models.CharField(_("action"), max_length=8, choices=Channel.choices)
+    day_offset = models.SmallIntegerField(
+        _("days past due"), help_text=_("Not before this many days past the oldest due date.")
+    )
+    min_gap_days = models.PositiveSmallIntegerField(
+        _("days after the previous step"), default=0
+    )
+    window_days = models.PositiveSmallIntegerField(
+        _("days to find a good moment"),
+        default=3,
+        help_text=_("The engine picks the best slot within this many days."),
+    )
+    negotiation = models.BooleanField(
+        _("negotiation call"), default=False, help_text=_("Prefer afternoons.")
+    )
+    owner = models.CharField(
+        _("done by"), max_length=16, choices=Owner.choices, default=Owner.COLLECTOR
+    )
+    repeat_every_days = models.PositiveSmallIntegerField(
+        _("repeat every (days)"),
+        null=True,
+        blank=True,
+        help_text=_("Last step only: keep repeating it until the debt is settled."),
+    )
+    escalate_to = models.CharField(
+        _("sets the debtor's status to"),
+        max_length=16,
+        choices=Debtor.Status.choices,
+        blank=True,
+    )
+
+    class Meta:
+        ordering = ["cadence", "sequence"]
+        verbose_name = _("cadence step")
+        verbose_name_plural = _("cadence steps")
+        constraints = [
+            models.UniqueConstraint(fields=["cadence", "sequence"], name="cadence_step_once"),
+            models.CheckConstraint(condition=Q(window_days__gte=1), name="cadence_window_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sequence}. {self.name}"
+
+
+class CadenceState(models.Model):
+    """Where a debtor stands in their cadence. Kept by followups.planning only."""
+
+    debtor = models.OneToOneField(Debtor, on_delete=models.CASCADE, related_name="cadence_state")
+    debtor_type = models.CharField(max_length=16, choices=DebtorType.choices)
+    next_sequence = models.PositiveSmallIntegerField(default=1)
+    last_step_done_at = models.DateTimeField(null=True, blank=True)
+    paused_until = models.DateField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("cadence position")
+        verbose_name_plural = _("cadence positions")
+
+
+class ContactRate(models.Model):
+    """Measured share of calls that reached the right person, per team and
+    local weekday x hour (the timing engine blends it with its prior).
+    Rebuilt nightly, set-based."""
+
+    team = models.ForeignKey(
+        "accounts.Team", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    weekday = models.PositiveSmallIntegerField()
+    hour = models.PositiveSmallIntegerField()
+    trials = models.PositiveIntegerField()
+    successes = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "weekday", "hour"],
+                name="contact_rate_cell_once",
+                nulls_distinct=False,
+            ),
+            models.CheckConstraint(
+                condition=Q(successes__lte=F("trials")), name="contact_rate_successes_le_trials"
+            ),
+        ]

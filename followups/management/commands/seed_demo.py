@@ -35,6 +35,7 @@ from accounts.models import Language, Team, User
 from debtors.models import Contact, Debtor, Dispute, Invoice, Payment, PaymentAllocation
 from debtors.services import debtor_refresh_summary
 from followups.demo_data import COLUMNS, TABLES, DemoGenerator, DemoParams, Rows, Staff
+from followups.defaults import POLICY_PACKS
 from followups.models import ContactPolicy, FollowUp, Instalment, Interaction, PromiseToPay
 
 DEMO_PASSWORD = "demo12345"
@@ -52,28 +53,7 @@ DEMO_USERS: dict[str, tuple[str, str | None, str, str, str, str]] = {
                    "Ortiz"),
 }
 
-# pack: attempts/7d, calls/7d, messages/7d, connected calls a day, hours after a
-# conversation, local window, quiet weekdays (Mon=0)
-POLICIES: dict[str, dict] = {
-    ContactPolicy.Pack.B2B: {
-        "max_attempts_7d": 5, "max_calls_7d": 3, "max_messages_7d": 3,
-        "max_connected_calls_per_day": 1, "min_gap_after_conversation_hours": 48,
-        "allowed_from_local": dt.time(8, 30), "allowed_until_local": dt.time(18, 30),
-        "quiet_weekdays": [5, 6],
-    },
-    ContactPolicy.Pack.US_CONSUMER: {  # Regulation F: 7 calls in 7 days, 7 days after a talk
-        "max_attempts_7d": 10, "max_calls_7d": 7, "max_messages_7d": 5,
-        "max_connected_calls_per_day": 1, "min_gap_after_conversation_hours": 168,
-        "allowed_from_local": dt.time(8, 0), "allowed_until_local": dt.time(21, 0),
-        "quiet_weekdays": [],
-    },
-    ContactPolicy.Pack.CN_CONSUMER: {
-        "max_attempts_7d": 21, "max_calls_7d": 14, "max_messages_7d": 7,
-        "max_connected_calls_per_day": 3, "min_gap_after_conversation_hours": 8,
-        "allowed_from_local": dt.time(8, 0), "allowed_until_local": dt.time(22, 0),
-        "quiet_weekdays": [],
-    },
-}
+POLICIES = POLICY_PACKS
 
 TABLE_MODELS: dict[str, type[models.Model]] = {
     "debtor": Debtor,
