@@ -9,6 +9,8 @@ _NAV = {
         ("home", _("Team overview")),
         ("debtors:list", _("Team debtors")),
         ("scripts:list", _("Script library")),
+        ("followups:sends", _("Reminders")),
+        ("followups:cadences", _("Cadences")),
     ],
     User.Role.FINANCE: [("imports:list", _("Imports")), ("debtors:list", _("All debtors"))],
     User.Role.ADMIN: [
@@ -16,6 +18,8 @@ _NAV = {
         ("debtors:list", _("All debtors")),
         ("imports:list", _("Imports")),
         ("scripts:list", _("Script library")),
+        ("followups:sends", _("Reminders")),
+        ("followups:cadences", _("Cadences")),
     ],
 }
 

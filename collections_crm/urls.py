@@ -96,6 +96,8 @@ urlpatterns = [
         name="track-effectiveness",
     ),
     path("scripts/", include("scripts_library.urls")),
+    path("followups/", include("followups.urls")),
+    path("", include("followups.urls_optout")),
     path("api/", include((api_patterns, "api"))),
     path("admin/", admin.site.urls),
 ]

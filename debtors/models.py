@@ -368,6 +368,9 @@ class Dispute(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     resolution = models.TextField(_("resolution"), blank=True)
+    # invoice id -> the part of the disputed amount held on that invoice, so a
+    # resolution releases exactly what the dispute held.
+    allocations = models.JSONField(default=dict, blank=True)
     opened_at = models.DateTimeField(auto_now_add=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)

@@ -15,6 +15,9 @@ import django.dispatch
 from django.db import DEFAULT_DB_ALIAS, transaction
 
 payments_recorded = django.dispatch.Signal()
+# ``debtors_changed(sender, debtor_ids: list[int], what: str)`` after a commit
+# that changed what follow-ups depend on: what is "type" or "dispute".
+debtors_changed = django.dispatch.Signal()
 
 _PENDING = "_payments_recorded_pending"
 
@@ -62,3 +65,17 @@ def payments_recorded_on_commit(*, debtor_ids: Iterable[int]) -> None:
     pending.debtor_ids |= ids
     setattr(connection, _PENDING, pending)
     transaction.on_commit(pending.send, robust=True)
+
+
+def debtors_changed_on_commit(*, debtor_ids: Iterable[int], what: str) -> None:
+    """Send ``debtors_changed`` once the current transaction commits."""
+    ids = sorted({pk for pk in debtor_ids if pk is not None})
+    if not ids:
+        return
+
+    def send():
+        from .models import Debtor
+
+        debtors_changed.send(sender=Debtor, debtor_ids=ids, what=what)
+
+    transaction.on_commit(send, robust=True)

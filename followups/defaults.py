@@ -57,75 +57,178 @@ POLICY_PACKS: dict[str, dict] = {
 # negotiation call, done by, repeat every n days (last step), status it sets.
 CADENCES: dict[str, tuple[str, list[dict]]] = {
     "forgetful": (
-        N_("They pay once reminded: friendly written reminders with the payment link, then a call."),
+        N_(
+            "They pay once reminded: friendly written reminders with the payment link, then a call."
+        ),
         [
             {"name": N_("Friendly SMS before the due date"), "action": "sms", "day_offset": -3},
-            {"name": N_("Email with statement and payment link"), "action": "email",
-             "day_offset": 1, "min_gap_days": 2},
+            {
+                "name": N_("Email with statement and payment link"),
+                "action": "email",
+                "day_offset": 1,
+                "min_gap_days": 2,
+            },
             {"name": N_("Reminder call"), "action": "call", "day_offset": 5, "min_gap_days": 2},
-            {"name": N_("Second SMS reminder"), "action": "sms", "day_offset": 10,
-             "min_gap_days": 3},
-            {"name": N_("Follow-up call"), "action": "call", "day_offset": 15,
-             "min_gap_days": 3, "repeat_every_days": 7},
+            {
+                "name": N_("Second SMS reminder"),
+                "action": "sms",
+                "day_offset": 10,
+                "min_gap_days": 3,
+            },
+            {
+                "name": N_("Follow-up call"),
+                "action": "call",
+                "day_offset": 15,
+                "min_gap_days": 3,
+                "repeat_every_days": 7,
+            },
         ],
     ),
     "hardship": (
         N_("They want to pay but cannot now: call early and offer a plan."),
         [
-            {"name": N_("Early call offering a payment plan"), "action": "call",
-             "day_offset": 1, "negotiation": True},
-            {"name": N_("Email with plan options"), "action": "email", "day_offset": 4,
-             "min_gap_days": 2},
-            {"name": N_("Call to agree the plan"), "action": "call", "day_offset": 10,
-             "min_gap_days": 4, "negotiation": True},
-            {"name": N_("Manager call"), "action": "call", "day_offset": 30,
-             "min_gap_days": 7, "negotiation": True, "owner": "manager"},
-            {"name": N_("Check-in call"), "action": "call", "day_offset": 45,
-             "min_gap_days": 7, "repeat_every_days": 14},
+            {
+                "name": N_("Early call offering a payment plan"),
+                "action": "call",
+                "day_offset": 1,
+                "negotiation": True,
+            },
+            {
+                "name": N_("Email with plan options"),
+                "action": "email",
+                "day_offset": 4,
+                "min_gap_days": 2,
+            },
+            {
+                "name": N_("Call to agree the plan"),
+                "action": "call",
+                "day_offset": 10,
+                "min_gap_days": 4,
+                "negotiation": True,
+            },
+            {
+                "name": N_("Manager call"),
+                "action": "call",
+                "day_offset": 30,
+                "min_gap_days": 7,
+                "negotiation": True,
+                "owner": "manager",
+            },
+            {
+                "name": N_("Check-in call"),
+                "action": "call",
+                "day_offset": 45,
+                "min_gap_days": 7,
+                "repeat_every_days": 14,
+            },
         ],
     ),
     "dispute": (
-        N_("They contest part of the bill: route it to the dispute owner and ask for the "
-           "undisputed part."),
+        N_(
+            "They contest part of the bill: route it to the dispute owner and ask for the "
+            "undisputed part."
+        ),
         [
-            {"name": N_("Dispute owner reviews the claim"), "action": "call", "day_offset": 0,
-             "window_days": 2, "owner": "dispute_owner"},
-            {"name": N_("Call asking for the undisputed part"), "action": "call",
-             "day_offset": 3, "min_gap_days": 2, "negotiation": True},
-            {"name": N_("Email statement of the undisputed amount"), "action": "email",
-             "day_offset": 7, "min_gap_days": 3},
-            {"name": N_("Follow-up call"), "action": "call", "day_offset": 14,
-             "min_gap_days": 5, "repeat_every_days": 10},
+            {
+                "name": N_("Dispute owner reviews the claim"),
+                "action": "call",
+                "day_offset": 0,
+                "window_days": 2,
+                "owner": "dispute_owner",
+            },
+            {
+                "name": N_("Call asking for the undisputed part"),
+                "action": "call",
+                "day_offset": 3,
+                "min_gap_days": 2,
+                "negotiation": True,
+            },
+            {
+                "name": N_("Email statement of the undisputed amount"),
+                "action": "email",
+                "day_offset": 7,
+                "min_gap_days": 3,
+            },
+            {
+                "name": N_("Follow-up call"),
+                "action": "call",
+                "day_offset": 14,
+                "min_gap_days": 5,
+                "repeat_every_days": 10,
+            },
         ],
     ),
     "stalling": (
-        N_("They can pay but delay: tight, steady calls, then a visit, a manager call, a "
-           "formal letter and legal referral."),
+        N_(
+            "They can pay but delay: tight, steady calls, then a visit, a manager call, a "
+            "formal letter and legal referral."
+        ),
         [
             {"name": N_("First call"), "action": "call", "day_offset": 1, "window_days": 2},
-            {"name": N_("Second call"), "action": "call", "day_offset": 4, "min_gap_days": 2,
-             "window_days": 2},
-            {"name": N_("Negotiation call"), "action": "call", "day_offset": 8,
-             "min_gap_days": 3, "negotiation": True},
-            {"name": N_("Field visit"), "action": "visit", "day_offset": 15, "min_gap_days": 4,
-             "window_days": 5},
-            {"name": N_("Manager call"), "action": "call", "day_offset": 25, "min_gap_days": 5,
-             "negotiation": True, "owner": "manager", "escalate_to": "escalated"},
-            {"name": N_("Formal demand letter"), "action": "letter", "day_offset": 35,
-             "min_gap_days": 7, "owner": "manager"},
-            {"name": N_("Legal referral"), "action": "letter", "day_offset": 50,
-             "min_gap_days": 10, "owner": "manager", "escalate_to": "legal"},
+            {
+                "name": N_("Second call"),
+                "action": "call",
+                "day_offset": 4,
+                "min_gap_days": 2,
+                "window_days": 2,
+            },
+            {
+                "name": N_("Negotiation call"),
+                "action": "call",
+                "day_offset": 8,
+                "min_gap_days": 3,
+                "negotiation": True,
+            },
+            {
+                "name": N_("Field visit"),
+                "action": "visit",
+                "day_offset": 15,
+                "min_gap_days": 4,
+                "window_days": 5,
+            },
+            {
+                "name": N_("Manager call"),
+                "action": "call",
+                "day_offset": 25,
+                "min_gap_days": 5,
+                "negotiation": True,
+                "owner": "manager",
+                "escalate_to": "escalated",
+            },
+            {
+                "name": N_("Formal demand letter"),
+                "action": "letter",
+                "day_offset": 35,
+                "min_gap_days": 7,
+                "owner": "manager",
+            },
+            {
+                "name": N_("Legal referral"),
+                "action": "letter",
+                "day_offset": 50,
+                "min_gap_days": 10,
+                "owner": "manager",
+                "escalate_to": "legal",
+            },
         ],
     ),
     "unknown": (
         N_("Not typed yet: a first call to learn which type they are."),
         [
-            {"name": N_("First call to learn their situation"), "action": "call",
-             "day_offset": 1},
-            {"name": N_("Email with statement and payment link"), "action": "email",
-             "day_offset": 5, "min_gap_days": 3},
-            {"name": N_("Follow-up call"), "action": "call", "day_offset": 10,
-             "min_gap_days": 3, "repeat_every_days": 7},
+            {"name": N_("First call to learn their situation"), "action": "call", "day_offset": 1},
+            {
+                "name": N_("Email with statement and payment link"),
+                "action": "email",
+                "day_offset": 5,
+                "min_gap_days": 3,
+            },
+            {
+                "name": N_("Follow-up call"),
+                "action": "call",
+                "day_offset": 10,
+                "min_gap_days": 3,
+                "repeat_every_days": 7,
+            },
         ],
     ),
 }
@@ -143,9 +246,7 @@ STEP_DEFAULTS = {
 def cadence_steps(debtor_type: str) -> list[dict]:
     """The shipped steps of a type's cadence, each with every field, numbered."""
     _, steps = CADENCES.get(debtor_type, CADENCES["unknown"])
-    return [
-        {**STEP_DEFAULTS, **step, "sequence": n} for n, step in enumerate(steps, start=1)
-    ]
+    return [{**STEP_DEFAULTS, **step, "sequence": n} for n, step in enumerate(steps, start=1)]
 
 
 def defaults_install(apps=None) -> dict[str, int]:

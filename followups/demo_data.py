@@ -47,7 +47,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "contact": (
         "id", "public_id", "debtor_id", "name", "role", "phone", "mobile", "email",
-        "is_primary", "is_decision_maker", "notes", "created_at",
+        "is_primary", "is_decision_maker", "notes", "opted_out_channels", "created_at",
     ),
     "invoice": (
         "id", "public_id", "debtor_id", "number", "issue_date", "due_date", "amount",
@@ -62,13 +62,14 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "allocation": ("id", "payment_id", "invoice_id", "amount", "created_at"),
     "dispute": (
         "id", "public_id", "debtor_id", "category", "disputed_amount", "description", "status",
-        "owner_id", "raised_by_id", "resolution", "opened_at", "escalated_at", "resolved_at",
+        "owner_id", "raised_by_id", "resolution", "allocations", "opened_at", "escalated_at",
+        "resolved_at",
     ),
     "dispute_invoice": ("id", "dispute_id", "invoice_id"),
     "interaction": (
         "id", "public_id", "debtor_id", "contact_id", "user_id", "channel", "direction",
         "started_at", "ended_at", "outcome", "right_party_contact", "notes",
-        "compliance_flags", "idempotency_key", "created_at",
+        "compliance_flags", "idempotency_key", "external_id", "created_at",
     ),
     "promise": (
         "id", "public_id", "debtor_id", "interaction_id", "contact_id", "made_by_id",
@@ -79,7 +80,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "followup": (
         "id", "public_id", "debtor_id", "action", "reason", "due_at", "slot_reason", "status",
         "assigned_to_id", "promise_id", "instalment_id", "invoice_id", "created_at",
-        "completed_at",
+        "completed_at", "slot_explain", "cadence_step_id", "lease_until", "attempts",
+        "last_error", "interaction_id", "policy_override_by_id", "policy_override_reason",
     ),
 }
 # Parents before children (the foreign keys are deferred, but this keeps it tidy).
@@ -919,7 +921,7 @@ class DemoGenerator:
             st.contacts.append((contact_id, name))
             self.rows["contact"].append((
                 contact_id, self._uuid(), st.id, name, role, phone, mobile, email, n == 0,
-                role in DECISION_ROLES, self._one(CONTACT_NOTES[st.language]), created_at,
+                role in DECISION_ROLES, self._one(CONTACT_NOTES[st.language]), [], created_at,
             ))
 
     def _invoices(self, st: _Debtor) -> None:
@@ -1048,6 +1050,7 @@ class DemoGenerator:
                 status = Dispute.Status.OPEN
             is_open = status in (Dispute.Status.OPEN, Dispute.Status.ESCALATED)
             total = 0
+            held = {}
             for inv in linked:
                 part = inv.payable
                 if rand() < 0.5:
@@ -1055,6 +1058,7 @@ class DemoGenerator:
                 total += part
                 if is_open:
                     inv.disputed += part
+                    held[str(inv.id)] = str(money(part))
             category = self._one(DISPUTE_CATEGORIES)
             day = self._working_day(st, self._day(-self._int(8, 55)), back=True)
             opened = self._moment(st, day)
@@ -1072,7 +1076,7 @@ class DemoGenerator:
             self.rows["dispute"].append((
                 dispute_id, self._uuid(), st.id, category, money(total),
                 DISPUTE_TEXT[category][st.lang_index], status, owner, st.worker, resolution,
-                opened, escalated_at, resolved_at,
+                held, opened, escalated_at, resolved_at,
             ))
             for inv in linked:
                 self.rows["dispute_invoice"].append(
@@ -1160,7 +1164,7 @@ class DemoGenerator:
             interaction_id, self._uuid(), st.id, contact[0], st.worker, channel,
             Interaction.Direction.INBOUND if inbound else Interaction.Direction.OUTBOUND,
             when, ended, outcome, outcome in Interaction.CONVERSATION_OUTCOMES, note, [], None,
-            ended or when,
+            "", ended or when,
         ))
         return interaction_id
 
@@ -1409,7 +1413,7 @@ class DemoGenerator:
         self.rows["followup"].append((
             self._id("followup"), self._uuid(), st.id, action, reason, due_at, slot_reason,
             status, assigned_to or st.collector, promise, instalment, invoice, created,
-            due_at if done else None,
+            due_at if done else None, [], None, None, 0, "", None, None, "",
         ))
         if not done and (st.next_action_at is None or due_at < st.next_action_at):
             st.next_action_at = due_at

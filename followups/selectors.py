@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from debtors.models import Debtor
 
-from .models import Instalment
+from .models import FollowUp, Instalment
 
 
 @dataclass(frozen=True)
@@ -73,3 +73,12 @@ def debtor_timeline(*, debtor: Debtor, limit: int = 30) -> list[TimelineEntry]:
         )
     entries.sort(key=lambda e: e.at, reverse=True)
     return list(islice(entries, limit))
+
+
+def debtor_planned_followups(*, debtor: Debtor, limit: int = 20) -> list[FollowUp]:
+    """The debtor's open follow-ups, soonest first, with their step and assignee."""
+    return list(
+        FollowUp.objects.filter(debtor=debtor, status__in=FollowUp.OPEN_STATUSES)
+        .select_related("assigned_to", "cadence_step", "policy_override_by")
+        .order_by("due_at")[:limit]
+    )

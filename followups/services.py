@@ -100,7 +100,8 @@ def promise_evaluate(
     if not ids:
         return dict(outcome)
     promises = list(
-        PromiseToPay.objects.select_for_update()
+        PromiseToPay.objects.select_for_update(of=("self",))
+        .select_related("debtor", "contact")
         .filter(debtor_id__in=ids, status__in=EVALUATED)
         .order_by("debtor_id", "created_at", "id")
         .prefetch_related(
@@ -124,6 +125,7 @@ def promise_evaluate(
     now = timezone.now()
     changed_instalments: list[Instalment] = []
     changed_promises: list[PromiseToPay] = []
+    transitions: list[tuple[PromiseToPay, str, str]] = []
     audits: list[AuditEvent] = []
     for promise in promises:
         made_on = _made_on(promise)
@@ -154,6 +156,8 @@ def promise_evaluate(
         changed_promises.append(promise)
         outcome[status] += 1
         after = {"status": promise.status, "kept_amount": str(promise.kept_amount)}
+        if after["status"] != before["status"]:
+            transitions.append((promise, before["status"], after["status"]))
         if after != before:
             audits.append(
                 AuditEvent(
@@ -168,6 +172,10 @@ def promise_evaluate(
     Instalment.objects.bulk_update(changed_instalments, ["paid_amount", "status"])
     PromiseToPay.objects.bulk_update(changed_promises, ["status", "kept_amount", "evaluated_at"])
     AuditEvent.objects.bulk_create(audits)
+    if transitions:
+        from .events import on_promise_outcomes  # events builds on this module
+
+        on_promise_outcomes(changes=transitions, now=now)
     return dict(outcome)
 
 
@@ -188,3 +196,33 @@ def promise_evaluate_due(*, today: datetime.date | None = None) -> dict[str, int
         for status, n in promise_evaluate(debtor_ids=chunk, today=today).items():
             total[status] += n
     return dict(total)
+
+
+@transaction.atomic
+def followup_override_policy(*, actor, followup, reason: str):
+    """A manager lifts the contact caps for this one attempt, with a reason.
+    Do not contact, cease, opt-outs, a dispute pause and the lawful hours
+    still hold (see followups.policy.OVERRIDABLE)."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from accounts.services import audit_record
+
+    from .models import FollowUp
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the limits may be lifted this once.")})
+    followup = FollowUp.objects.select_for_update().get(pk=followup.pk)
+    if followup.status not in (FollowUp.Status.SCHEDULED, FollowUp.Status.FAILED):
+        raise ValidationError(_("Only a follow-up still to do can be changed."))
+    followup.policy_override_by = actor
+    followup.policy_override_reason = reason
+    followup.save(update_fields=["policy_override_by", "policy_override_reason"])
+    audit_record(
+        actor=actor,
+        action="followup.override_policy",
+        target=followup,
+        after={"reason": reason},
+    )
+    return followup

@@ -1,10 +1,68 @@
+"""Thin Celery tasks: each calls a service. See followups.sending for the
+exactly-once rules and followups.planning for the nightly plan."""
+
+import logging
+import time
+
 from celery import shared_task
+
+logger = logging.getLogger(__name__)
+
+DISPATCH_BUDGET_SECONDS = 45
 
 
 @shared_task(name="followups.tasks.promise_evaluate_due_task")
 def promise_evaluate_due_task() -> dict[str, int]:
-    """Nightly: promises whose instalments fell due are marked kept, partly kept
-    or broken even when no payment arrived to trigger it."""
+    """Promises whose instalments fell due are marked kept, partly kept or
+    broken even when no payment arrived to trigger it."""
     from .services import promise_evaluate_due
 
     return promise_evaluate_due()
+
+
+@shared_task(name="followups.tasks.followups_dispatch_task")
+def followups_dispatch_task() -> int:
+    """Claim due SMS/email follow-ups batch by batch and send one task each.
+    Stops when nothing is due or after a time budget (beat runs it again)."""
+    from .sending import BATCH, followups_claim_due
+
+    started = time.monotonic()
+    sent = 0
+    while time.monotonic() - started < DISPATCH_BUDGET_SECONDS:
+        ids = followups_claim_due()
+        for followup_id in ids:  # the claim has committed: the rows are ours
+            followup_send_task.delay(followup_id)
+        sent += len(ids)
+        if len(ids) < BATCH:
+            break
+    return sent
+
+
+@shared_task(name="followups.tasks.followup_send_task")
+def followup_send_task(followup_id: int) -> str:
+    from .sending import followup_send
+
+    return followup_send(followup_id)
+
+
+@shared_task(name="followups.tasks.followups_sweep_task")
+def followups_sweep_task() -> int:
+    from .sending import followups_sweep
+
+    return followups_sweep()
+
+
+@shared_task(name="followups.tasks.nightly_task")
+def nightly_task() -> dict:
+    """Summaries, promises, measured rates, then the next step for everyone."""
+    from debtors.services import debtor_refresh_summary
+
+    from .planning import contact_rates_refresh, plan_all
+    from .services import promise_evaluate_due
+
+    result = {"summaries": debtor_refresh_summary()}
+    result["promises"] = promise_evaluate_due()
+    result["rate_cells"] = contact_rates_refresh()
+    result["plan"] = plan_all()
+    logger.info("nightly follow-up run: %s", result)
+    return result

@@ -5,7 +5,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from followups.models import Instalment
+from followups.models import ContactPolicy, Instalment
 from tests.followups.factories import (
     ContactPolicyFactory,
     FollowUpFactory,
@@ -61,9 +61,11 @@ def test_it_logs_a_retried_request_once_per_idempotency_key():
 
 
 def test_it_keeps_one_contact_policy_per_pack_and_type():
-    ContactPolicyFactory(pack="b2b", debtor_type="")
+    # The migration installs each pack's row for every type.
+    assert ContactPolicy.objects.filter(pack="b2b", debtor_type="").exists()
     assert_rejected(ContactPolicyFactory, pack="b2b", debtor_type="")
     ContactPolicyFactory(pack="b2b", debtor_type="stalling")
+    assert_rejected(ContactPolicyFactory, pack="b2b", debtor_type="stalling")
 
 
 def test_it_refuses_a_contact_window_that_ends_before_it_starts():

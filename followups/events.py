@@ -1,0 +1,324 @@
+"""What happens to the plan when something happens to a debtor.
+
+- Payment received: promises are evaluated; a debtor with nothing left open
+  has every open follow-up cancelled but thank-yous.
+- Promise made: the cadence pauses until the last instalment's date (plus the
+  grace days), the scheduled step is cancelled, a confirmation goes out and a
+  reminder is planned before each instalment.
+- Promise kept: a thank-you; the pause ends.
+- Promise broken: the reminders left are cancelled, the pause ends, the
+  cadence moves one step up and a call is planned at the next good slot.
+- Dispute opened or settled, type changed: the next step is planned again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.services import audit_record
+from collections_crm.money import quantize_money
+from debtors.models import Channel, Contact, Debtor, DebtorType
+
+from . import planning, policy, timing
+from .models import CadenceState, FollowUp, Instalment, Interaction, PromiseToPay
+from .services import GRACE_DAYS
+
+# How each type is reminded of an instalment by default.
+REMINDER_CHANNELS = {
+    DebtorType.FORGETFUL: Channel.SMS,
+    DebtorType.HARDSHIP: Channel.SMS,
+    DebtorType.DISPUTE: Channel.EMAIL,
+    DebtorType.STALLING: Channel.CALL,
+    DebtorType.UNKNOWN: Channel.SMS,
+}
+REMINDER_DAYS_BEFORE = 2
+MAX_INSTALMENTS = 24
+
+
+def reminder_channel_for(debtor: Debtor) -> str:
+    return REMINDER_CHANNELS.get(debtor.debtor_type, Channel.SMS)
+
+
+def _local_moment(day: dt.date, at: dt.time, tz_name: str) -> dt.datetime:
+    import zoneinfo
+
+    try:
+        zone = zoneinfo.ZoneInfo(tz_name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = dt.UTC
+    return dt.datetime.combine(day, at, tzinfo=zone)
+
+
+def _plan_single(
+    debtor: Debtor,
+    *,
+    action: str,
+    reason: str,
+    earliest: dt.datetime,
+    deadline: dt.datetime,
+    contact: Contact | None = None,
+    promise: PromiseToPay | None = None,
+    instalment: Instalment | None = None,
+    assignee_id: int | None = None,
+    negotiation: bool = False,
+) -> FollowUp | None:
+    """Create one follow-up at the best slot between earliest and deadline."""
+    limits = policy.limits_for(
+        debtor, override=policy.override_for(debtor), contact=contact, reason=reason
+    )
+    if limits.no_contact:
+        return None
+    action = planning._substitute(action, contact, limits.blocked_channels)
+    history = policy.histories([debtor.pk], now=earliest)[debtor.pk]
+    slot = timing.best_slot(
+        policy.calendar_for(debtor),
+        limits,
+        history,
+        action,
+        now=earliest,
+        deadline=deadline,
+        negotiation=negotiation,
+    )
+    if slot is None:
+        return None
+    followup, _created = FollowUp.objects.get_or_create(
+        debtor=debtor,
+        reason=reason,
+        due_at=slot.at,
+        defaults={
+            "action": action,
+            "slot_reason": slot.explain()[:255],
+            "slot_explain": [list(r) for r in slot.reasons],
+            "promise": promise,
+            "instalment": instalment,
+            "assigned_to_id": assignee_id or debtor.assigned_collector_id,
+        },
+    )
+    return followup
+
+
+def _validate_plan(
+    debtor: Debtor, instalments: list[tuple[dt.date, Decimal]], today: dt.date, confirm: bool
+) -> list[tuple[dt.date, Decimal]]:
+    errors: list[str] = []
+    if not instalments:
+        raise ValidationError(_("Give at least one date and amount."))
+    if len(instalments) > MAX_INSTALMENTS:
+        raise ValidationError(_("At most %(n)d instalments.") % {"n": MAX_INSTALMENTS})
+    clean = []
+    for due_date, amount in instalments:
+        if due_date is None or amount is None:
+            errors.append(_("Every instalment needs a date and an amount."))
+            continue
+        amount = quantize_money(amount)
+        if due_date < today:
+            errors.append(
+                _("%(date)s is in the past: a promise is for today or later.")
+                % {"date": due_date.isoformat()}
+            )
+        if amount <= 0:
+            errors.append(_("Every instalment must be more than zero."))
+        clean.append((due_date, amount))
+    dates = [day for day, _amount in clean]
+    if len(set(dates)) != len(dates):
+        errors.append(_("Two instalments fall on the same day: merge them."))
+    total = sum((amount for _day, amount in clean), Decimal(0))
+    if not errors and total > debtor.open_balance and not confirm:
+        errors.append(
+            _(
+                "The promise (%(total)s) is more than the open balance (%(open)s). "
+                "Tick the confirmation if that is right."
+            )
+            % {"total": total, "open": debtor.open_balance}
+        )
+    if errors:
+        raise ValidationError(errors)
+    return sorted(clean)
+
+
+@transaction.atomic
+def promise_create(
+    *,
+    actor: User | None,
+    debtor: Debtor,
+    instalments: Iterable[tuple[dt.date, Decimal]],
+    reminder_channel: str | None = None,
+    contact: Contact | None = None,
+    interaction: Interaction | None = None,
+    confirm_over_balance: bool = False,
+    now: dt.datetime | None = None,
+) -> PromiseToPay:
+    """Record a promise (one date, or an instalment plan) and re-plan around it."""
+    now = now or timezone.now()
+    debtor = Debtor.objects.select_for_update().get(pk=debtor.pk)
+    today = timezone.localdate(now, timezone=policy.calendar_zone(debtor))
+    plan = _validate_plan(debtor, list(instalments), today, confirm_over_balance)
+    channel = reminder_channel or reminder_channel_for(debtor)
+    if channel not in Channel.values:
+        raise ValidationError({"reminder_channel": _("Choose how to remind them.")})
+    if contact is not None and contact.debtor_id != debtor.pk:
+        raise ValidationError({"contact": _("This person is not a contact of this debtor.")})
+    promise = PromiseToPay.objects.create(
+        debtor=debtor,
+        interaction=interaction,
+        contact=contact,
+        made_by=actor if actor and actor.pk else None,
+        total_amount=sum((amount for _day, amount in plan), Decimal(0)),
+        currency=debtor.currency,
+        reminder_channel=channel,
+    )
+    rows = Instalment.objects.bulk_create(
+        Instalment(promise=promise, sequence=n, due_date=d, amount=a)
+        for n, (d, a) in enumerate(plan, start=1)
+    )
+    if debtor.status == Debtor.Status.ACTIVE:
+        debtor.status = Debtor.Status.PROMISED
+        debtor.save(update_fields=["status", "updated_at"])
+    state, _created = CadenceState.objects.select_for_update().get_or_create(
+        debtor=debtor, defaults={"debtor_type": debtor.debtor_type}
+    )
+    state.paused_until = plan[-1][0] + dt.timedelta(days=GRACE_DAYS)
+    state.save(update_fields=["paused_until", "updated_at"])
+    FollowUp.objects.filter(
+        debtor=debtor, reason=FollowUp.Reason.DUNNING_STEP, status=FollowUp.Status.SCHEDULED
+    ).update(status=FollowUp.Status.CANCELLED, completed_at=now)
+    target = contact or debtor.contacts.order_by("-is_primary", "name").first()
+    written = channel in (Channel.SMS, Channel.EMAIL)
+    if written:
+        _plan_single(
+            debtor,
+            action=channel,
+            reason=FollowUp.Reason.PROMISE_CONFIRMATION,
+            earliest=now,
+            deadline=now + dt.timedelta(hours=6),
+            contact=target,
+            promise=promise,
+        )
+    for instalment in rows:
+        _plan_reminder(debtor, promise, instalment, channel, target, now)
+    audit_record(
+        actor=actor,
+        action="promise.create",
+        target=promise,
+        after={
+            "total": str(promise.total_amount),
+            "instalments": [[d.isoformat(), str(a)] for d, a in plan],
+            "channel": channel,
+        },
+    )
+    planning.next_action_refresh([debtor.pk])
+    return promise
+
+
+def _plan_reminder(debtor, promise, instalment, channel, contact, now) -> FollowUp | None:
+    """A reminder in the days before an instalment, never after its morning."""
+    earliest = max(
+        now,
+        _local_moment(
+            instalment.due_date - dt.timedelta(days=REMINDER_DAYS_BEFORE),
+            dt.time(0),
+            debtor.timezone,
+        ),
+    )
+    deadline = _local_moment(instalment.due_date, dt.time(12), debtor.timezone)
+    if deadline <= now:
+        return None
+    return _plan_single(
+        debtor,
+        action=channel,
+        reason=FollowUp.Reason.PROMISE_REMINDER,
+        earliest=earliest,
+        deadline=deadline,
+        contact=contact,
+        promise=promise,
+        instalment=instalment,
+    )
+
+
+def on_promise_outcomes(*, changes: list[tuple[PromiseToPay, str, str]], now=None) -> None:
+    """React to promises whose status changed: (promise, before, after)."""
+    now = now or timezone.now()
+    touched: set[int] = set()
+    for promise, before, after in changes:
+        if before == after:
+            continue
+        debtor = promise.debtor
+        touched.add(debtor.pk)
+        if after in (PromiseToPay.Status.KEPT, PromiseToPay.Status.BROKEN):
+            FollowUp.objects.filter(
+                promise=promise,
+                reason=FollowUp.Reason.PROMISE_REMINDER,
+                status=FollowUp.Status.SCHEDULED,
+            ).update(status=FollowUp.Status.CANCELLED, completed_at=now)
+            CadenceState.objects.filter(debtor=debtor).update(paused_until=None)
+            if (
+                not debtor.promises.filter(status=PromiseToPay.Status.PENDING)
+                .exclude(pk=promise.pk)
+                .exists()
+            ):
+                Debtor.objects.filter(pk=debtor.pk, status=Debtor.Status.PROMISED).update(
+                    status=Debtor.Status.ACTIVE
+                )
+        if after == PromiseToPay.Status.KEPT and promise.reminder_channel in (
+            Channel.SMS,
+            Channel.EMAIL,
+        ):
+            _plan_single(
+                debtor,
+                action=promise.reminder_channel,
+                reason=FollowUp.Reason.PROMISE_THANKS,
+                earliest=now,
+                deadline=now + dt.timedelta(days=1),
+                contact=promise.contact,
+                promise=promise,
+            )
+        elif after == PromiseToPay.Status.BROKEN:
+            # Escalate one step, and call at the next good moment.
+            state, _created = CadenceState.objects.get_or_create(
+                debtor=debtor, defaults={"debtor_type": debtor.debtor_type}
+            )
+            state.next_sequence += 1
+            state.save(update_fields=["next_sequence", "updated_at"])
+            FollowUp.objects.filter(
+                debtor=debtor,
+                reason=FollowUp.Reason.DUNNING_STEP,
+                status=FollowUp.Status.SCHEDULED,
+            ).update(status=FollowUp.Status.CANCELLED, completed_at=now)
+            _plan_single(
+                debtor,
+                action=Channel.CALL,
+                reason=FollowUp.Reason.BROKEN_PROMISE,
+                earliest=now,
+                deadline=now + dt.timedelta(days=1),
+                contact=promise.contact,
+                promise=promise,
+                negotiation=True,
+            )
+    planning.next_action_refresh(touched)
+
+
+def on_payments(debtor_ids: Iterable[int], *, now=None) -> None:
+    """After payments: settled debtors need nothing more but a thank-you."""
+    now = now or timezone.now()
+    ids = list(debtor_ids)
+    settled = list(
+        Debtor.objects.filter(id__in=ids, open_balance__lte=0).values_list("id", flat=True)
+    )
+    if settled:
+        FollowUp.objects.filter(debtor_id__in=settled, status=FollowUp.Status.SCHEDULED).exclude(
+            reason=FollowUp.Reason.PROMISE_THANKS
+        ).update(status=FollowUp.Status.CANCELLED, completed_at=now)
+    planning.next_action_refresh(ids)
+
+
+def on_debtors_changed(debtor_ids: Iterable[int], *, what: str = "") -> None:
+    """A dispute or the debtor's type changed: plan the next step again."""
+    planning.plan_debtors(debtor_ids, replan=True)

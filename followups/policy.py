@@ -1,0 +1,278 @@
+"""Contact policy: from the database rows to the timing engine's inputs.
+
+The effective limits for a debtor are, in order: the chosen pack's row for the
+debtor's type, else the pack's row for every type, else the shipped values in
+``followups.defaults``; then the debtor's own override; then the hard stops
+(do not contact, cease, channel opt-outs, a dispute over the whole balance).
+
+``contact_check`` is what every sender and the call queue ask before they
+contact anyone; it returns the violations (empty when contact is allowed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+
+from django.conf import settings
+from django.utils import timezone
+
+from debtors.models import Contact, Debtor
+
+from . import timing
+from .defaults import POLICY_PACKS
+from .models import ContactPolicy, DebtorPolicyOverride, EngineSettings, Interaction
+
+logger = logging.getLogger(__name__)
+
+HISTORY_WINDOW = dt.timedelta(days=8)  # 7 rolling days, plus a day for the daily cap's local day
+POLICY_CACHE_SECONDS = 30
+POLICY_FIELDS = (
+    "max_attempts_7d",
+    "max_calls_7d",
+    "max_messages_7d",
+    "max_connected_calls_per_day",
+    "min_gap_after_conversation_hours",
+    "allowed_from_local",
+    "allowed_until_local",
+    "quiet_weekdays",
+)
+# Reasons a follow-up is not about collecting money: they are not paused by a
+# dispute over the whole balance.
+DISPUTE_EXEMPT_REASONS = frozenset({"dispute_review"})
+
+_cache: dict[str, tuple[float, object]] = {}
+
+
+def _cached(key: str, build):
+    hit = _cache.get(key)
+    now = time.monotonic()
+    if hit is not None and now - hit[0] < POLICY_CACHE_SECONDS:
+        return hit[1]
+    value = build()
+    _cache[key] = (now, value)
+    return value
+
+
+def policy_cache_clear() -> None:
+    _cache.clear()
+
+
+def active_pack() -> str:
+    """The pack the company chose (the settings row), else CONTACT_POLICY_PACK."""
+
+    def build():
+        row = EngineSettings.objects.filter(pk=1).values_list("policy_pack", flat=True).first()
+        return row or getattr(settings, "CONTACT_POLICY_PACK", ContactPolicy.Pack.B2B)
+
+    return _cached("pack", build)
+
+
+def pack_values(pack: str | None = None) -> dict[str, dict]:
+    """debtor type ("" for every type) -> limit values, for one pack."""
+    pack = pack or active_pack()
+
+    def build():
+        rows = {
+            row["debtor_type"]: row
+            for row in ContactPolicy.objects.filter(pack=pack, is_active=True).values(
+                "debtor_type", *POLICY_FIELDS
+            )
+        }
+        if "" not in rows:
+            rows[""] = {"debtor_type": "", **POLICY_PACKS.get(pack, POLICY_PACKS["b2b"])}
+        return rows
+
+    return _cached(f"pack:{pack}", build)
+
+
+def limits_from_values(values: dict) -> timing.Limits:
+    gap = values.get("min_gap_after_conversation_hours") or 0
+    return timing.Limits(
+        allowed_from=values["allowed_from_local"],
+        allowed_until=values["allowed_until_local"],
+        quiet_weekdays=frozenset(values.get("quiet_weekdays") or ()),
+        max_attempts_7d=values.get("max_attempts_7d"),
+        max_calls_7d=values.get("max_calls_7d"),
+        max_messages_7d=values.get("max_messages_7d"),
+        max_connected_calls_per_day=values.get("max_connected_calls_per_day"),
+        min_gap_after_conversation=dt.timedelta(hours=gap),
+    )
+
+
+def base_limits(debtor_type: str, *, pack: str | None = None) -> timing.Limits:
+    values = pack_values(pack)
+    return limits_from_values(values.get(debtor_type) or values[""])
+
+
+def limits_for(
+    debtor: Debtor,
+    *,
+    override: DebtorPolicyOverride | None = None,
+    contact: Contact | None = None,
+    reason: str = "",
+    pack: str | None = None,
+) -> timing.Limits:
+    """Everything that limits contact with this debtor, as the engine's input."""
+    limits = base_limits(debtor.debtor_type, pack=pack)
+    blocked = set()
+    if override is not None:
+        changes = {}
+        for name in ("max_attempts_7d", "max_calls_7d", "max_messages_7d"):
+            value = getattr(override, name)
+            if value is not None:
+                changes[name] = value
+        if override.min_gap_after_conversation_hours is not None:
+            changes["min_gap_after_conversation"] = dt.timedelta(
+                hours=override.min_gap_after_conversation_hours
+            )
+        if override.allowed_from_local is not None:
+            changes["allowed_from"] = override.allowed_from_local
+        if override.allowed_until_local is not None:
+            changes["allowed_until"] = override.allowed_until_local
+        blocked |= set(override.blocked_channels or ())
+        limits = replace(limits, **changes)
+    if contact is not None:
+        blocked |= set(contact.opted_out_channels or ())
+    stop, stop_reason = False, ""
+    if debtor.cease_contact:
+        stop, stop_reason = True, "cease"
+    elif debtor.do_not_contact:
+        stop, stop_reason = True, "do_not_contact"
+    elif (
+        reason not in DISPUTE_EXEMPT_REASONS
+        and debtor.disputed_balance > 0
+        and debtor.disputed_balance >= debtor.open_balance
+    ):
+        stop, stop_reason = True, "dispute_pause"
+    return replace(
+        limits,
+        blocked_channels=frozenset(blocked),
+        no_contact=stop,
+        no_contact_reason=stop_reason,
+    )
+
+
+def calendar_zone(debtor: Debtor):
+    """The debtor's zone; the company's when the stored name is unknown."""
+    import zoneinfo
+
+    try:
+        return zoneinfo.ZoneInfo(debtor.timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return timezone.get_default_timezone()
+
+
+def calendar_for(debtor: Debtor) -> timing.Calendar:
+    """The debtor's working calendar. Bad stored values (from an import) fall
+    back to safe defaults with a logged warning; people get a form error."""
+    calendar, warnings = timing.calendar_from_raw(
+        timezone=debtor.timezone,
+        country=debtor.country,
+        opens=debtor.business_hours_start,
+        closes=debtor.business_hours_end,
+        lunch_start=debtor.lunch_start,
+        lunch_end=debtor.lunch_end,
+        working_days=debtor.working_days,
+        money_days=debtor.money_days,
+    )
+    for warning in warnings:
+        logger.warning("debtor %s calendar: %s", debtor.code, warning)
+    return calendar
+
+
+def attempt_from_row(started_at, channel: str, outcome: str) -> timing.Attempt:
+    return timing.Attempt(
+        at=started_at,
+        channel=channel,
+        connected=outcome in Interaction.CONNECTED_OUTCOMES,
+        conversation=outcome in Interaction.CONVERSATION_OUTCOMES,
+    )
+
+
+def histories(
+    debtor_ids: Iterable[int], *, now: dt.datetime | None = None
+) -> dict[int, list[timing.Attempt]]:
+    """Recent outbound contact per debtor, one query. Inbound calls do not count
+    against the caps, but a conversation the debtor started still starts the gap."""
+    now = now or timezone.now()
+    ids = list(debtor_ids)
+    result: dict[int, list[timing.Attempt]] = defaultdict(list)
+    if not ids:
+        return result
+    rows = (
+        Interaction.objects.filter(debtor_id__in=ids, started_at__gte=now - HISTORY_WINDOW)
+        .exclude(channel="letter", direction=Interaction.Direction.INBOUND)
+        .values_list("debtor_id", "started_at", "channel", "outcome", "direction")
+    )
+    for debtor_id, started_at, channel, outcome, direction in rows:
+        attempt = attempt_from_row(started_at, channel, outcome)
+        if direction == Interaction.Direction.INBOUND:
+            if not attempt.conversation:
+                continue
+            # Only the conversation gap applies: mark it as a non-counting entry.
+            attempt = replace(attempt, channel="inbound")
+        result[debtor_id].append(attempt)
+    return result
+
+
+def override_for(debtor: Debtor) -> DebtorPolicyOverride | None:
+    try:
+        return debtor.policy_override
+    except DebtorPolicyOverride.DoesNotExist:
+        return None
+
+
+def contact_check(
+    debtor: Debtor,
+    action: str,
+    *,
+    at: dt.datetime | None = None,
+    contact: Contact | None = None,
+    reason: str = "",
+    history: Sequence[timing.Attempt] | None = None,
+) -> list[timing.Violation]:
+    """Why contacting this debtor by ``action`` at ``at`` (now) is not allowed;
+    [] when it is."""
+    at = at or timezone.now()
+    limits = limits_for(debtor, override=override_for(debtor), contact=contact, reason=reason)
+    if history is None:
+        history = histories([debtor.pk], now=at)[debtor.pk]
+    return timing.check(calendar_for(debtor), limits, history, action, at)
+
+
+# Violations a manager's one-attempt override lifts: the counting limits and
+# the preference for the debtor's working hours. Never lifted: do not contact,
+# cease, opt-outs, a dispute pause and the lawful local hours.
+OVERRIDABLE = frozenset(
+    {
+        "cap_all",
+        "cap_calls",
+        "cap_messages",
+        "cap_connected_day",
+        "conversation_gap",
+        "outside_hours",
+        "lunch",
+        "non_working_day",
+        "holiday",
+    }
+)
+
+
+def blocking(violations: Sequence[timing.Violation], *, overridden: bool) -> list:
+    """The violations that still stop an attempt once a manager's override counts."""
+    if not overridden:
+        return list(violations)
+    return [v for v in violations if v.code not in OVERRIDABLE]
+
+
+HARD_STOPS = frozenset({"no_contact", "channel_blocked"})
+
+
+def is_hard_stop(violations: Sequence[timing.Violation]) -> bool:
+    """Violations that waiting does not cure (the follow-up is cancelled)."""
+    return any(v.code in HARD_STOPS for v in violations)

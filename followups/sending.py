@@ -1,0 +1,296 @@
+"""Sending reminders exactly once.
+
+PostgreSQL holds the schedule. Every minute the dispatcher claims due SMS and
+email follow-ups in batches (``SELECT ... FOR UPDATE SKIP LOCKED``), marks them
+claimed under a lease and, once that commits, sends one task per follow-up.
+The send locks its row, checks it is still claimed, checks the contact policy,
+calls the provider with the follow-up's id as the idempotency key, and records
+the ``Interaction`` and the done status in the same transaction.
+
+What can go wrong and what happens then:
+
+- The worker dies before the commit: the row is still claimed. The message is
+  redelivered (acks late), or the sweeper returns the row to the schedule when
+  its lease ends and the dispatcher claims it again. The provider gets the same
+  idempotency key again and does not send twice.
+- The task runs twice (redelivery and a new claim): the row lock serialises the
+  two and the second finds it done.
+- A provider error that may pass (timeout, 429, 5xx): the row goes back to the
+  schedule with a backoff (1, 2, 4 ... minutes, at most an hour); after
+  ``MAX_ATTEMPTS`` it fails and managers see it.
+- A permanent error (bad number, refused address): failed at once, visible.
+- Redis is down: nothing is lost, rows stay in the table; sends resume with
+  the next dispatcher run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.services import audit_record
+from debtors.models import Channel, Contact
+
+from . import policy
+from .channels import (
+    ProviderPermanentError,
+    ProviderTemporaryError,
+    SmsMessage,
+    compose,
+    email_build,
+    email_send,
+    get_sms_backend,
+)
+from .models import FollowUp, Interaction
+from .optout import opt_out_url
+from .planning import followup_complete, next_action_refresh
+
+logger = logging.getLogger(__name__)
+
+AUTOMATED_ACTIONS = (Channel.SMS, Channel.EMAIL)
+BATCH = 500
+MAX_ATTEMPTS = 6
+BACKOFF_MAX = dt.timedelta(hours=1)
+
+PURPOSES = {
+    FollowUp.Reason.DUNNING_STEP: "dunning",
+    FollowUp.Reason.PROMISE_REMINDER: "promise_reminder",
+    FollowUp.Reason.PROMISE_CONFIRMATION: "promise_confirmation",
+    FollowUp.Reason.PROMISE_THANKS: "promise_thanks",
+    FollowUp.Reason.BROKEN_PROMISE: "broken_promise",
+}
+
+
+def lease_length() -> dt.timedelta:
+    return dt.timedelta(seconds=getattr(settings, "FOLLOWUP_LEASE_SECONDS", 600))
+
+
+def followups_claim_due(*, now: dt.datetime | None = None, limit: int = BATCH) -> list[int]:
+    """Claim up to ``limit`` due SMS/email follow-ups; returns their ids. Rows
+    another dispatcher holds are skipped, never waited for."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        ids = list(
+            FollowUp.objects.select_for_update(skip_locked=True)
+            .filter(
+                status=FollowUp.Status.SCHEDULED,
+                action__in=AUTOMATED_ACTIONS,
+                due_at__lte=now,
+            )
+            .order_by("due_at")
+            .values_list("id", flat=True)[:limit]
+        )
+        if ids:
+            FollowUp.objects.filter(id__in=ids).update(
+                status=FollowUp.Status.CLAIMED, lease_until=now + lease_length()
+            )
+    return ids
+
+
+def followups_sweep(*, now: dt.datetime | None = None) -> int:
+    """Return claimed follow-ups whose lease ended to the schedule."""
+    now = now or timezone.now()
+    expired = FollowUp.objects.filter(status=FollowUp.Status.CLAIMED, lease_until__lt=now)
+    with transaction.atomic():
+        # A follow-up whose sends keep dying (a bug, a poisoned message) stops
+        # coming back and shows up among the failed sends.
+        expired.filter(attempts__gte=MAX_ATTEMPTS - 1).update(
+            status=FollowUp.Status.FAILED,
+            lease_until=None,
+            completed_at=now,
+            last_error="the send did not finish after several tries",
+        )
+        return expired.update(
+            status=FollowUp.Status.SCHEDULED, lease_until=None, attempts=F("attempts") + 1
+        )
+
+
+def _backoff(attempts: int) -> dt.timedelta:
+    return min(dt.timedelta(minutes=2 ** max(attempts - 1, 0)), BACKOFF_MAX)
+
+
+def _address(followup: FollowUp, contact: Contact | None) -> str:
+    if contact is None:
+        return ""
+    return contact.mobile if followup.action == Channel.SMS else contact.email
+
+
+def _contact_for(followup: FollowUp) -> Contact | None:
+    if followup.promise_id and followup.promise.contact_id:
+        return followup.promise.contact
+    return followup.debtor.contacts.order_by("-is_primary", "name").first()
+
+
+def _give_up(followup: FollowUp, status: str, error: str, now: dt.datetime) -> None:
+    followup.status = status
+    followup.last_error = error[:2000]
+    followup.lease_until = None
+    followup.completed_at = now
+    followup.save(update_fields=["status", "last_error", "lease_until", "completed_at"])
+
+
+def _send(followup: FollowUp, contact: Contact, now: dt.datetime) -> str:
+    """Hand the message to the provider; returns the provider's id."""
+    key = str(followup.public_id)
+    debtor = followup.debtor
+    promise = followup.promise
+    instalment = followup.instalment
+    link = opt_out_url(contact, followup.action)
+    composed = compose(
+        debtor=debtor,
+        contact=contact,
+        channel=followup.action,
+        purpose=PURPOSES.get(followup.reason, "dunning"),
+        collector=debtor.assigned_collector,
+        promise_amount=instalment.amount
+        if instalment
+        else (promise.total_amount if promise else None),
+        promise_date=instalment.due_date if instalment else None,
+        opt_out_url=link,
+    )
+    if followup.action == Channel.SMS:
+        result = get_sms_backend().send(
+            SmsMessage(
+                to=contact.mobile,
+                body=composed.text,
+                idempotency_key=key,
+                sender=getattr(settings, "SMS_SENDER", ""),
+            )
+        )
+        return result.provider_message_id
+    message = email_build(
+        to=contact.email, composed=composed, idempotency_key=key, opt_out_url=link
+    )
+    return email_send(message)
+
+
+def followup_send(followup_id: int, *, now: dt.datetime | None = None) -> str:
+    """Send one claimed follow-up. Returns what happened: sent, skipped,
+    retry, rescheduled, cancelled or failed."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        followup = (
+            FollowUp.objects.select_for_update(of=("self",))
+            .select_related("debtor", "debtor__assigned_collector", "promise", "instalment")
+            .filter(pk=followup_id)
+            .first()
+        )
+        if followup is None or followup.status != FollowUp.Status.CLAIMED:
+            return "skipped"
+        contact = _contact_for(followup)
+        address = _address(followup, contact)
+        if not address:
+            _give_up(followup, FollowUp.Status.FAILED, "no address for this channel", now)
+            return "failed"
+        violations = policy.blocking(
+            policy.contact_check(
+                followup.debtor, followup.action, at=now, contact=contact, reason=followup.reason
+            ),
+            overridden=bool(followup.policy_override_reason),
+        )
+        if violations:
+            text = "; ".join(v.message for v in violations)
+            if policy.is_hard_stop(violations):
+                _give_up(followup, FollowUp.Status.CANCELLED, text, now)
+                next_action_refresh([followup.debtor_id])
+                return "cancelled"
+            return _reschedule(followup, text, now)
+        try:
+            external_id = _send(followup, contact, now)
+        except ProviderTemporaryError as exc:
+            followup.attempts += 1
+            if followup.attempts >= MAX_ATTEMPTS:
+                _give_up(followup, FollowUp.Status.FAILED, str(exc), now)
+                return "failed"
+            followup.status = FollowUp.Status.SCHEDULED
+            followup.lease_until = None
+            followup.last_error = str(exc)[:2000]
+            followup.due_at = now + _backoff(followup.attempts)
+            followup.save(
+                update_fields=["status", "lease_until", "last_error", "due_at", "attempts"]
+            )
+            return "retry"
+        except ProviderPermanentError as exc:
+            followup.attempts += 1
+            followup.save(update_fields=["attempts"])
+            _give_up(followup, FollowUp.Status.FAILED, str(exc), now)
+            return "failed"
+        interaction = Interaction.objects.create(
+            debtor=followup.debtor,
+            contact=contact,
+            user=None,
+            channel=followup.action,
+            direction=Interaction.Direction.OUTBOUND,
+            started_at=now,
+            ended_at=now,
+            outcome=Interaction.Outcome.SENT,
+            external_id=external_id[:255],
+            notes=followup.get_reason_display(),
+        )
+        followup.attempts += 1
+        followup.last_error = ""
+        followup.save(update_fields=["attempts", "last_error"])
+        followup_complete(followup, interaction=interaction, now=now)
+        next_action_refresh([followup.debtor_id])
+    return "sent"
+
+
+def _reschedule(followup: FollowUp, why: str, now: dt.datetime) -> str:
+    """The limits forbid sending now: move it to the next allowed slot."""
+    from . import timing
+
+    debtor = followup.debtor
+    slot = timing.best_slot(
+        policy.calendar_for(debtor),
+        policy.limits_for(debtor, override=policy.override_for(debtor), reason=followup.reason),
+        policy.histories([debtor.pk], now=now)[debtor.pk],
+        followup.action,
+        now=now,
+    )
+    if slot is None:
+        _give_up(followup, FollowUp.Status.CANCELLED, why, now)
+        return "cancelled"
+    followup.status = FollowUp.Status.SCHEDULED
+    followup.lease_until = None
+    followup.due_at = slot.at
+    followup.slot_explain = [list(r) for r in slot.reasons]
+    followup.slot_reason = slot.explain()[:255]
+    followup.last_error = why[:2000]
+    followup.save(
+        update_fields=[
+            "status",
+            "lease_until",
+            "due_at",
+            "slot_explain",
+            "slot_reason",
+            "last_error",
+        ]
+    )
+    next_action_refresh([debtor.pk])
+    return "rescheduled"
+
+
+def followup_retry(*, actor, followup: FollowUp) -> FollowUp:
+    """A manager sends a failed follow-up again."""
+    with transaction.atomic():
+        followup = FollowUp.objects.select_for_update().get(pk=followup.pk)
+        if followup.status != FollowUp.Status.FAILED:
+            return followup
+        followup.status = FollowUp.Status.SCHEDULED
+        followup.attempts = 0
+        followup.due_at = timezone.now()
+        followup.completed_at = None
+        followup.save(update_fields=["status", "attempts", "due_at", "completed_at"])
+        audit_record(
+            actor=actor,
+            action="followup.retry",
+            target=followup,
+            before={"status": FollowUp.Status.FAILED},
+            after={"status": FollowUp.Status.SCHEDULED},
+        )
+    return followup

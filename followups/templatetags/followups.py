@@ -1,0 +1,24 @@
+from django import template
+from django.utils.translation import gettext
+
+register = template.Library()
+
+
+@register.filter
+def slot_text(followup) -> str:
+    """Why this moment, in the reader's language."""
+    from followups.timing import explain
+
+    if followup.slot_explain:
+        try:
+            return explain(followup.slot_explain)
+        except (KeyError, TypeError, ValueError):
+            pass
+    return followup.slot_reason
+
+
+@register.filter
+def shipped_text(value: str) -> str:
+    """A shipped name (a cadence step's) in the reader's language; a name a
+    manager typed comes back as typed."""
+    return gettext(value) if value else value
