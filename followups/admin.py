@@ -1,6 +1,18 @@
 from django.contrib import admin
 
-from .models import ContactPolicy, FollowUp, Instalment, Interaction, PromiseToPay
+from .models import (
+    Cadence,
+    CadenceState,
+    CadenceStep,
+    ContactPolicy,
+    ContactRate,
+    DebtorPolicyOverride,
+    EngineSettings,
+    FollowUp,
+    Instalment,
+    Interaction,
+    PromiseToPay,
+)
 
 
 @admin.register(ContactPolicy)
@@ -51,8 +63,57 @@ class InstalmentAdmin(admin.ModelAdmin):
 
 @admin.register(FollowUp)
 class FollowUpAdmin(admin.ModelAdmin):
-    list_display = ["due_at", "debtor", "action", "reason", "status", "assigned_to"]
+    list_display = ["due_at", "debtor", "action", "reason", "status", "assigned_to", "attempts"]
     list_filter = ["action", "reason", "status"]
     search_fields = ["debtor__code"]
-    raw_id_fields = ["debtor", "assigned_to", "promise", "instalment", "invoice"]
+    raw_id_fields = [
+        "debtor",
+        "assigned_to",
+        "promise",
+        "instalment",
+        "invoice",
+        "interaction",
+        "cadence_step",
+        "policy_override_by",
+    ]
     date_hierarchy = "due_at"
+
+
+class CadenceStepInline(admin.TabularInline):
+    model = CadenceStep
+    extra = 0
+
+
+@admin.register(Cadence)
+class CadenceAdmin(admin.ModelAdmin):
+    list_display = ["debtor_type", "is_active", "updated_at"]
+    inlines = [CadenceStepInline]
+
+
+@admin.register(CadenceStep)
+class CadenceStepAdmin(admin.ModelAdmin):
+    list_display = ["cadence", "sequence", "name", "action", "day_offset", "owner"]
+    list_filter = ["cadence", "action"]
+
+
+@admin.register(CadenceState)
+class CadenceStateAdmin(admin.ModelAdmin):
+    list_display = ["debtor", "debtor_type", "next_sequence", "last_step_done_at", "paused_until"]
+    raw_id_fields = ["debtor"]
+
+
+@admin.register(DebtorPolicyOverride)
+class DebtorPolicyOverrideAdmin(admin.ModelAdmin):
+    list_display = ["debtor", "max_calls_7d", "max_messages_7d", "set_by", "updated_at"]
+    raw_id_fields = ["debtor", "set_by"]
+
+
+@admin.register(EngineSettings)
+class EngineSettingsAdmin(admin.ModelAdmin):
+    list_display = ["policy_pack", "updated_by", "updated_at"]
+
+
+@admin.register(ContactRate)
+class ContactRateAdmin(admin.ModelAdmin):
+    list_display = ["team", "weekday", "hour", "trials", "successes"]
+    list_filter = ["team", "weekday"]

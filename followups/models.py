@@ -375,6 +375,9 @@ class DebtorPolicyOverride(models.Model):
     allowed_until_local = models.TimeField(
         _("contact allowed until (local)"), null=True, blank=True
     )
+    quiet_weekdays = models.JSONField(
+        _("no contact on weekdays"), null=True, blank=True, help_text=_("Empty keeps the pack's.")
+    )
     blocked_channels = models.JSONField(_("channels not to use"), default=list, blank=True)
     reason = models.TextField(_("reason"))
     set_by = models.ForeignKey(
@@ -425,9 +428,7 @@ class CadenceStep(models.Model):
     day_offset = models.SmallIntegerField(
         _("days past due"), help_text=_("Not before this many days past the oldest due date.")
     )
-    min_gap_days = models.PositiveSmallIntegerField(
-        _("days after the previous step"), default=0
-    )
+    min_gap_days = models.PositiveSmallIntegerField(_("days after the previous step"), default=0)
     window_days = models.PositiveSmallIntegerField(
         _("days to find a good moment"),
         default=3,
@@ -497,8 +498,13 @@ class ContactRate(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["team", "weekday", "hour"],
+                condition=Q(team__isnull=False),
                 name="contact_rate_cell_once",
-                nulls_distinct=False,
+            ),
+            models.UniqueConstraint(
+                fields=["weekday", "hour"],
+                condition=Q(team__isnull=True),
+                name="contact_rate_cell_once_no_team",
             ),
             models.CheckConstraint(
                 condition=Q(successes__lte=F("trials")), name="contact_rate_successes_le_trials"

@@ -134,6 +134,8 @@ def limits_for(
             changes["allowed_from"] = override.allowed_from_local
         if override.allowed_until_local is not None:
             changes["allowed_until"] = override.allowed_until_local
+        if override.quiet_weekdays is not None:
+            changes["quiet_weekdays"] = frozenset(override.quiet_weekdays)
         blocked |= set(override.blocked_channels or ())
         limits = replace(limits, **changes)
     if contact is not None:

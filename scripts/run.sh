@@ -38,6 +38,8 @@ export PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}"
 
 # Demo data the first time only (the command does nothing once users exist).
 .venv/bin/python manage.py seed_demo --if-empty
+# Plan every debtor's next step now (beat repeats it nightly); repeating it changes nothing.
+.venv/bin/python manage.py plan_followups
 
 # ---------------------------------------------------------------- processes
 # Each child runs in its own session/process group (setsid), so we can stop it

@@ -11,7 +11,9 @@ import hashlib
 import http.client
 import json
 import logging
+import os
 import re
+import time
 import urllib.error
 import urllib.request
 import uuid
@@ -91,26 +93,43 @@ class LocmemSmsBackend(BaseSmsBackend):
 
 class FileSmsBackend(BaseSmsBackend):
     """Appends one JSON line per message to SMS_FILE_PATH. Safe across
-    processes: the whole look-up-then-append runs under an exclusive flock on
-    the file, and a key already in the file is not written again."""
+    processes and O(1) per send, whatever the size of the file.
+
+    Every key has a marker file ``<SMS_FILE_PATH>.keys/<sha256 of the key>``
+    holding the provider id and the byte offset of the key's line. Under an
+    exclusive flock on the outbox: a marker whose offset holds the key's line
+    means the message went out, and the send answers the stored id with
+    ``duplicate=True``; otherwise the marker is written first (complete, by a
+    hard link from a temporary file) and then the line. A process killed
+    between the two leaves a marker whose offset does not hold the key's line,
+    so the next send of that key writes the line after all, with the same id.
+
+    SMS_FILE_DELAY_SECONDS (a setting, else the environment) makes every send
+    wait that long after writing, outside the lock: a slow provider answer,
+    for the crash tests.
+    """
 
     def __init__(self, path: str | Path | None = None) -> None:
         default = Path(settings.BASE_DIR) / "var" / "sms" / "outbox.jsonl"
         self.path = Path(path or getattr(settings, "SMS_FILE_PATH", default))
+        self.keys_dir = self.path.with_name(self.path.name + ".keys")
+        delay = getattr(settings, "SMS_FILE_DELAY_SECONDS", None)
+        if delay is None:
+            delay = os.environ.get("SMS_FILE_DELAY_SECONDS") or 0
+        self.delay = float(delay)
 
     def _send(self, message: SmsMessage) -> SmsResult:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.path, "a+", encoding="utf-8") as f:
+        self.keys_dir.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha256(message.idempotency_key.encode()).hexdigest()
+        marker = self.keys_dir / digest
+        with open(self.path, "ab+") as f:
             fcntl.flock(f, fcntl.LOCK_EX)  # released when the file closes
-            f.seek(0)
-            for line in f:
-                try:
-                    row = json.loads(line)
-                except ValueError:
-                    continue  # a torn line from a crash; never matches a key
-                if row.get("idempotency_key") == message.idempotency_key:
-                    return SmsResult(provider_message_id=row["id"], duplicate=True)
-            provider_id = f"file-{uuid.uuid4().hex}"
+            stored = _read_marker(marker)
+            if stored and _line_at(f, stored.get("offset"), message.idempotency_key):
+                return SmsResult(provider_message_id=stored["id"], duplicate=True)
+            provider_id = stored["id"] if stored else f"file-{uuid.uuid4().hex}"
+            offset = _line_start(f)
+            _write_marker(marker, {"id": provider_id, "offset": offset})
             row = {
                 "id": provider_id,
                 "at": timezone.now().isoformat(),
@@ -119,9 +138,50 @@ class FileSmsBackend(BaseSmsBackend):
                 "body": message.body,
                 "idempotency_key": message.idempotency_key,
             }
-            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+            f.write((json.dumps(row, ensure_ascii=False) + "\n").encode())
             f.flush()
+        if self.delay:
+            time.sleep(self.delay)
         return SmsResult(provider_message_id=provider_id)
+
+
+def _read_marker(marker: Path) -> dict | None:
+    try:
+        data = json.loads(marker.read_bytes())
+    except (FileNotFoundError, ValueError):
+        return None
+    return data if isinstance(data, dict) and data.get("id") else None
+
+
+def _write_marker(marker: Path, data: dict) -> None:
+    """Replace the marker with complete contents in one step."""
+    temporary = marker.with_name(f"{marker.name}.{os.getpid()}.tmp")
+    temporary.write_text(json.dumps(data))
+    os.replace(temporary, marker)
+
+
+def _line_start(f) -> int:
+    """The offset the next line starts at. A line torn by a crash is ended
+    first, so the new line is never glued to it."""
+    end = f.seek(0, os.SEEK_END)
+    if end:
+        f.seek(end - 1)
+        if f.read(1) != b"\n":
+            f.write(b"\n")
+            end += 1
+    return end
+
+
+def _line_at(f, offset, key: str) -> bool:
+    """Whether the line at ``offset`` is the one written for ``key``."""
+    if not isinstance(offset, int) or offset < 0:
+        return False
+    f.seek(offset)
+    try:
+        row = json.loads(f.readline())
+    except ValueError:
+        return False  # torn by a crash, or another key's line
+    return isinstance(row, dict) and row.get("idempotency_key") == key
 
 
 class HttpSmsBackend(BaseSmsBackend):

@@ -36,7 +36,14 @@ from debtors.models import Contact, Debtor, Dispute, Invoice, Payment, PaymentAl
 from debtors.services import debtor_refresh_summary
 from followups.demo_data import COLUMNS, TABLES, DemoGenerator, DemoParams, Rows, Staff
 from followups.defaults import POLICY_PACKS
-from followups.models import ContactPolicy, FollowUp, Instalment, Interaction, PromiseToPay
+from followups.models import (
+    ContactPolicy,
+    DebtorPolicyOverride,
+    FollowUp,
+    Instalment,
+    Interaction,
+    PromiseToPay,
+)
 
 DEMO_PASSWORD = "demo12345"
 EAST, NORTH_AMERICA = "East China", "North America"
@@ -324,6 +331,7 @@ class Command(BaseCommand):
                 mark = time.perf_counter()
                 debtor_refresh_summary(today=today)
                 phases["summaries"] = time.perf_counter() - mark
+            _reminders_due_now(today=today)
             mark = time.perf_counter()
         phases["commit"] = time.perf_counter() - mark
         elapsed = time.perf_counter() - started
@@ -348,6 +356,36 @@ class Command(BaseCommand):
         self.stdout.write(
             f"seed_demo: logins (password {DEMO_PASSWORD}): " + ", ".join(DEMO_USERS)
         )
+
+
+def _reminders_due_now(*, today: dt.date) -> None:
+    """So that the demo worker has something to send at once, whatever the hour:
+    one forgetful debtor who agreed to messages at any hour, with an SMS and an
+    email reminder due since the start of the day."""
+    debtor = (
+        Debtor.objects.filter(debtor_type="forgetful", open_balance__gt=0, do_not_contact=False,
+                              cease_contact=False, contacts__is_primary=True)
+        .exclude(contacts__mobile="").exclude(contacts__email="")
+        .order_by("id").first()
+    )
+    if debtor is None:
+        return
+    all_day = {"business_hours_start": dt.time(0), "business_hours_end": dt.time(23, 59),
+               "lunch_start": None, "lunch_end": None, "working_days": list(range(7)),
+               "country": ""}
+    Debtor.objects.filter(pk=debtor.pk).update(**all_day)
+    DebtorPolicyOverride.objects.create(
+        debtor=debtor, allowed_from_local=dt.time(0), allowed_until_local=dt.time(23, 59),
+        quiet_weekdays=[],
+        reason="Asked in writing for payment reminders at any hour (demo: the worker sends "
+               "these as soon as it starts).")
+    due = dt.datetime.combine(today, dt.time(0), tzinfo=dt.UTC)
+    for minute, action in enumerate(("sms", "email")):
+        FollowUp.objects.create(
+            debtor=debtor, action=action, reason=FollowUp.Reason.DUNNING_STEP,
+            due_at=due + dt.timedelta(minutes=minute),
+            slot_reason="Demo: due now", assigned_to=debtor.assigned_collector)
+    Debtor.objects.filter(pk=debtor.pk, next_action_at__gt=due).update(next_action_at=due)
 
 
 def _refuse_if_seeded() -> None:
