@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 # pack -> limits for every debtor type (a row with a blank debtor type).
 # Hours after a conversation: Regulation F counts the day of the conversation
@@ -57,26 +57,35 @@ POLICY_PACKS: dict[str, dict] = {
 # negotiation call, done by, repeat every n days (last step), status it sets.
 CADENCES: dict[str, tuple[str, list[dict]]] = {
     "forgetful": (
-        N_(
+        gettext_noop(
             "They pay once reminded: friendly written reminders with the payment link, then a call."
         ),
         [
-            {"name": N_("Friendly SMS before the due date"), "action": "sms", "day_offset": -3},
             {
-                "name": N_("Email with statement and payment link"),
+                "name": gettext_noop("Friendly SMS before the due date"),
+                "action": "sms",
+                "day_offset": -3,
+            },
+            {
+                "name": gettext_noop("Email with statement and payment link"),
                 "action": "email",
                 "day_offset": 1,
                 "min_gap_days": 2,
             },
-            {"name": N_("Reminder call"), "action": "call", "day_offset": 5, "min_gap_days": 2},
             {
-                "name": N_("Second SMS reminder"),
+                "name": gettext_noop("Reminder call"),
+                "action": "call",
+                "day_offset": 5,
+                "min_gap_days": 2,
+            },
+            {
+                "name": gettext_noop("Second SMS reminder"),
                 "action": "sms",
                 "day_offset": 10,
                 "min_gap_days": 3,
             },
             {
-                "name": N_("Follow-up call"),
+                "name": gettext_noop("Follow-up call"),
                 "action": "call",
                 "day_offset": 15,
                 "min_gap_days": 3,
@@ -85,29 +94,29 @@ CADENCES: dict[str, tuple[str, list[dict]]] = {
         ],
     ),
     "hardship": (
-        N_("They want to pay but cannot now: call early and offer a plan."),
+        gettext_noop("They want to pay but cannot now: call early and offer a plan."),
         [
             {
-                "name": N_("Early call offering a payment plan"),
+                "name": gettext_noop("Early call offering a payment plan"),
                 "action": "call",
                 "day_offset": 1,
                 "negotiation": True,
             },
             {
-                "name": N_("Email with plan options"),
+                "name": gettext_noop("Email with plan options"),
                 "action": "email",
                 "day_offset": 4,
                 "min_gap_days": 2,
             },
             {
-                "name": N_("Call to agree the plan"),
+                "name": gettext_noop("Call to agree the plan"),
                 "action": "call",
                 "day_offset": 10,
                 "min_gap_days": 4,
                 "negotiation": True,
             },
             {
-                "name": N_("Manager call"),
+                "name": gettext_noop("Manager call"),
                 "action": "call",
                 "day_offset": 30,
                 "min_gap_days": 7,
@@ -115,7 +124,7 @@ CADENCES: dict[str, tuple[str, list[dict]]] = {
                 "owner": "manager",
             },
             {
-                "name": N_("Check-in call"),
+                "name": gettext_noop("Check-in call"),
                 "action": "call",
                 "day_offset": 45,
                 "min_gap_days": 7,
@@ -124,33 +133,33 @@ CADENCES: dict[str, tuple[str, list[dict]]] = {
         ],
     ),
     "dispute": (
-        N_(
+        gettext_noop(
             "They contest part of the bill: route it to the dispute owner and ask for the "
             "undisputed part."
         ),
         [
             {
-                "name": N_("Dispute owner reviews the claim"),
+                "name": gettext_noop("Dispute owner reviews the claim"),
                 "action": "call",
                 "day_offset": 0,
                 "window_days": 2,
                 "owner": "dispute_owner",
             },
             {
-                "name": N_("Call asking for the undisputed part"),
+                "name": gettext_noop("Call asking for the undisputed part"),
                 "action": "call",
                 "day_offset": 3,
                 "min_gap_days": 2,
                 "negotiation": True,
             },
             {
-                "name": N_("Email statement of the undisputed amount"),
+                "name": gettext_noop("Email statement of the undisputed amount"),
                 "action": "email",
                 "day_offset": 7,
                 "min_gap_days": 3,
             },
             {
-                "name": N_("Follow-up call"),
+                "name": gettext_noop("Follow-up call"),
                 "action": "call",
                 "day_offset": 14,
                 "min_gap_days": 5,
@@ -159,35 +168,40 @@ CADENCES: dict[str, tuple[str, list[dict]]] = {
         ],
     ),
     "stalling": (
-        N_(
+        gettext_noop(
             "They can pay but delay: tight, steady calls, then a visit, a manager call, a "
             "formal letter and legal referral."
         ),
         [
-            {"name": N_("First call"), "action": "call", "day_offset": 1, "window_days": 2},
             {
-                "name": N_("Second call"),
+                "name": gettext_noop("First call"),
+                "action": "call",
+                "day_offset": 1,
+                "window_days": 2,
+            },
+            {
+                "name": gettext_noop("Second call"),
                 "action": "call",
                 "day_offset": 4,
                 "min_gap_days": 2,
                 "window_days": 2,
             },
             {
-                "name": N_("Negotiation call"),
+                "name": gettext_noop("Negotiation call"),
                 "action": "call",
                 "day_offset": 8,
                 "min_gap_days": 3,
                 "negotiation": True,
             },
             {
-                "name": N_("Field visit"),
+                "name": gettext_noop("Field visit"),
                 "action": "visit",
                 "day_offset": 15,
                 "min_gap_days": 4,
                 "window_days": 5,
             },
             {
-                "name": N_("Manager call"),
+                "name": gettext_noop("Manager call"),
                 "action": "call",
                 "day_offset": 25,
                 "min_gap_days": 5,
@@ -196,14 +210,14 @@ CADENCES: dict[str, tuple[str, list[dict]]] = {
                 "escalate_to": "escalated",
             },
             {
-                "name": N_("Formal demand letter"),
+                "name": gettext_noop("Formal demand letter"),
                 "action": "letter",
                 "day_offset": 35,
                 "min_gap_days": 7,
                 "owner": "manager",
             },
             {
-                "name": N_("Legal referral"),
+                "name": gettext_noop("Legal referral"),
                 "action": "letter",
                 "day_offset": 50,
                 "min_gap_days": 10,
@@ -213,17 +227,21 @@ CADENCES: dict[str, tuple[str, list[dict]]] = {
         ],
     ),
     "unknown": (
-        N_("Not typed yet: a first call to learn which type they are."),
+        gettext_noop("Not typed yet: a first call to learn which type they are."),
         [
-            {"name": N_("First call to learn their situation"), "action": "call", "day_offset": 1},
             {
-                "name": N_("Email with statement and payment link"),
+                "name": gettext_noop("First call to learn their situation"),
+                "action": "call",
+                "day_offset": 1,
+            },
+            {
+                "name": gettext_noop("Email with statement and payment link"),
                 "action": "email",
                 "day_offset": 5,
                 "min_gap_days": 3,
             },
             {
-                "name": N_("Follow-up call"),
+                "name": gettext_noop("Follow-up call"),
                 "action": "call",
                 "day_offset": 10,
                 "min_gap_days": 3,

@@ -480,6 +480,9 @@ class CadenceState(models.Model):
         verbose_name = _("cadence position")
         verbose_name_plural = _("cadence positions")
 
+    def __str__(self) -> str:
+        return f"{self.debtor_id}: {self.debtor_type} #{self.next_sequence}"
+
 
 class ContactRate(models.Model):
     """Measured share of calls that reached the right person, per team and
@@ -510,3 +513,8 @@ class ContactRate(models.Model):
                 condition=Q(successes__lte=F("trials")), name="contact_rate_successes_le_trials"
             ),
         ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.team_id or '*'} {self.weekday}/{self.hour:02d}: {self.successes}/{self.trials}"
+        )

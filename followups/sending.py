@@ -56,6 +56,7 @@ AUTOMATED_ACTIONS = (Channel.SMS, Channel.EMAIL)
 BATCH = 500
 MAX_ATTEMPTS = 6
 BACKOFF_MAX = dt.timedelta(hours=1)
+RESCHEDULE_WITHIN = dt.timedelta(days=1)
 
 PURPOSES = {
     FollowUp.Reason.DUNNING_STEP: "dunning",
@@ -131,7 +132,9 @@ def _give_up(followup: FollowUp, status: str, error: str, now: dt.datetime) -> N
     followup.last_error = error[:2000]
     followup.lease_until = None
     followup.completed_at = now
-    followup.save(update_fields=["status", "last_error", "lease_until", "completed_at"])
+    followup.save(
+        update_fields=["status", "last_error", "lease_until", "completed_at", "attempts"]
+    )
 
 
 def _send(followup: FollowUp, contact: Contact, now: dt.datetime) -> str:
@@ -217,7 +220,6 @@ def followup_send(followup_id: int, *, now: dt.datetime | None = None) -> str:
             return "retry"
         except ProviderPermanentError as exc:
             followup.attempts += 1
-            followup.save(update_fields=["attempts"])
             _give_up(followup, FollowUp.Status.FAILED, str(exc), now)
             return "failed"
         interaction = Interaction.objects.create(
@@ -251,6 +253,8 @@ def _reschedule(followup: FollowUp, why: str, now: dt.datetime) -> str:
         policy.histories([debtor.pk], now=now)[debtor.pk],
         followup.action,
         now=now,
+        # The next good moment, not the best one of the coming weeks.
+        deadline=now + RESCHEDULE_WITHIN,
     )
     if slot is None:
         _give_up(followup, FollowUp.Status.CANCELLED, why, now)

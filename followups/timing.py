@@ -52,7 +52,7 @@ from zoneinfo import ZoneInfo, available_timezones
 import holidays
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 
 class Action(StrEnum):
@@ -772,7 +772,9 @@ def explain(reasons: Sequence[Sequence]) -> str:
                 (first if code in _FIRST_CLAUSE else rest).append(text)
         except (KeyError, TypeError, ValueError):
             rest.append(str(code))
-    why = "; ".join([", ".join(first)] * bool(first) + rest)
+    # Translators: the separators between the parts of a reason.
+    comma, semicolon = pgettext("list separator", ", "), pgettext("clause separator", "; ")
+    why = semicolon.join([comma.join(first)] * bool(first) + rest)
     if head and why:
         return _("%(when)s — %(why)s") % {"when": head, "why": why}
     return head or why

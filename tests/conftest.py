@@ -72,3 +72,16 @@ def personas(db) -> Personas:
 
 from tests.browser import browser, page  # noqa: E402,F401  (fixtures for browser tests)
 from tests.worker import start_worker  # noqa: E402,F401  (a real Celery worker)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_followup_state():
+    """Each test starts with an empty SMS outbox and re-reads the contact
+    policy (cached for 30 s per process)."""
+    from followups.channels import sms
+    from followups.policy import policy_cache_clear
+
+    sms.outbox.clear()
+    policy_cache_clear()
+    yield
+    sms.outbox.clear()

@@ -99,8 +99,8 @@ class FileSmsBackend(BaseSmsBackend):
     holding the provider id and the byte offset of the key's line. Under an
     exclusive flock on the outbox: a marker whose offset holds the key's line
     means the message went out, and the send answers the stored id with
-    ``duplicate=True``; otherwise the marker is written first (complete, by a
-    hard link from a temporary file) and then the line. A process killed
+    ``duplicate=True``; otherwise the marker is written first (complete: a
+    temporary file renamed over it) and then the line. A process killed
     between the two leaves a marker whose offset does not hold the key's line,
     so the next send of that key writes the line after all, with the same id.
 

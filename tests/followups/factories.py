@@ -62,3 +62,27 @@ class FollowUpFactory(factory.django.DjangoModelFactory):
     reason = FollowUp.Reason.DUNNING_STEP
     due_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=1))
     slot_reason = "Fri 09:05 their time: first minutes of their day"
+
+
+from followups.models import Cadence, CadenceStep, DebtorPolicyOverride  # noqa: E402
+
+
+class DebtorPolicyOverrideFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DebtorPolicyOverride
+
+    debtor = factory.SubFactory(DebtorFactory)
+    reason = "Asked to be called in the afternoon only."
+
+
+class CadenceStepFactory(factory.django.DjangoModelFactory):
+    """A step added to an existing (migration-installed) cadence by a manager."""
+
+    class Meta:
+        model = CadenceStep
+
+    cadence = factory.LazyFunction(lambda: Cadence.objects.get(debtor_type="unknown"))
+    sequence = factory.Sequence(lambda n: n + 100)
+    name = factory.Sequence(lambda n: f"Step {n}")
+    action = "call"
+    day_offset = 0

@@ -34,8 +34,8 @@ from django.utils import timezone
 from accounts.models import Language, Team, User
 from debtors.models import Contact, Debtor, Dispute, Invoice, Payment, PaymentAllocation
 from debtors.services import debtor_refresh_summary
-from followups.demo_data import COLUMNS, TABLES, DemoGenerator, DemoParams, Rows, Staff
 from followups.defaults import POLICY_PACKS
+from followups.demo_data import COLUMNS, TABLES, DemoGenerator, DemoParams, Rows, Staff
 from followups.models import (
     ContactPolicy,
     DebtorPolicyOverride,
