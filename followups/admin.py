@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from .forms import ContactPolicyAdminForm, DebtorPolicyOverrideAdminForm
 from .models import (
     Cadence,
     CadenceState,
@@ -17,6 +18,7 @@ from .models import (
 
 @admin.register(ContactPolicy)
 class ContactPolicyAdmin(admin.ModelAdmin):
+    form = ContactPolicyAdminForm
     list_display = [
         "pack",
         "debtor_type",
@@ -104,6 +106,7 @@ class CadenceStateAdmin(admin.ModelAdmin):
 
 @admin.register(DebtorPolicyOverride)
 class DebtorPolicyOverrideAdmin(admin.ModelAdmin):
+    form = DebtorPolicyOverrideAdminForm
     list_display = ["debtor", "max_calls_7d", "max_messages_7d", "set_by", "updated_at"]
     raw_id_fields = ["debtor", "set_by"]
 

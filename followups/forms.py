@@ -1,9 +1,11 @@
+import datetime
+
 from django import forms
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import Cadence, CadenceStep, ContactPolicy, EngineSettings
+from .models import Cadence, CadenceStep, ContactPolicy, DebtorPolicyOverride, EngineSettings
 
 
 class EngineSettingsForm(forms.ModelForm):
@@ -69,4 +71,131 @@ class CadenceForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
 
-__all__ = ["CadenceForm", "ContactPolicy", "EngineSettingsForm", "OverrideForm", "StepFormSet"]
+WEEKDAY_CHOICES = [
+    (0, gettext_lazy("Monday")),
+    (1, gettext_lazy("Tuesday")),
+    (2, gettext_lazy("Wednesday")),
+    (3, gettext_lazy("Thursday")),
+    (4, gettext_lazy("Friday")),
+    (5, gettext_lazy("Saturday")),
+    (6, gettext_lazy("Sunday")),
+]
+
+
+class DebtorCalendarForm(forms.Form):
+    """The debtor's working calendar, checked the way the timing engine reads it."""
+
+    timezone = forms.CharField(label=gettext_lazy("time zone"), max_length=64)
+    country = forms.CharField(
+        label=gettext_lazy("country (for public holidays)"), max_length=2, required=False
+    )
+    business_hours_start = forms.TimeField(label=gettext_lazy("opens at"))
+    business_hours_end = forms.TimeField(label=gettext_lazy("closes at"))
+    lunch_start = forms.TimeField(label=gettext_lazy("lunch from"), required=False)
+    lunch_end = forms.TimeField(label=gettext_lazy("lunch until"), required=False)
+    working_days = forms.TypedMultipleChoiceField(
+        label=gettext_lazy("working days"),
+        choices=WEEKDAY_CHOICES,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    money_days = forms.CharField(
+        label=gettext_lazy("money days"),
+        required=False,
+        help_text=gettext_lazy("Days of the month money comes in, e.g. 10, 25."),
+    )
+
+    def clean_country(self):
+        return (self.cleaned_data.get("country") or "").strip().upper()
+
+    def clean_money_days(self):
+        raw = (self.cleaned_data.get("money_days") or "").replace("，", ",")
+        days = []
+        for part in raw.split(","):
+            part = part.strip()
+            if not part:
+                continue
+            if not part.isdigit():
+                raise forms.ValidationError(
+                    _("“%(value)s” is not a day of the month.") % {"value": part}
+                )
+            days.append(int(part))
+        return sorted(set(days))
+
+    def clean(self):
+        from .timing import calendar_problems
+
+        data = super().clean()
+        if self.errors:
+            return data
+        problems = calendar_problems(
+            timezone=data["timezone"],
+            country=data["country"],
+            opens=data["business_hours_start"],
+            closes=data["business_hours_end"],
+            lunch_start=data.get("lunch_start"),
+            lunch_end=data.get("lunch_end"),
+            working_days=data["working_days"],
+            money_days=data["money_days"],
+        )
+        for problem in problems:
+            self.add_error(None, problem)
+        return data
+
+
+class PolicyLimitsFormMixin:
+    """Admin forms for contact limits: refuse a policy that can never allow contact."""
+
+    def clean(self):
+        from .policy import limits_from_values
+        from .timing import limits_problems
+
+        data = super().clean()
+        values = {
+            "allowed_from_local": data.get("allowed_from_local") or datetime.time(0),
+            "allowed_until_local": data.get("allowed_until_local") or datetime.time(23, 59),
+            "quiet_weekdays": data.get("quiet_weekdays") or [],
+        }
+        try:
+            limits = limits_from_values(values)
+        except (TypeError, ValueError) as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        for problem in limits_problems(limits):
+            self.add_error(None, problem)
+        return data
+
+
+class ContactPolicyAdminForm(PolicyLimitsFormMixin, forms.ModelForm):
+    class Meta:
+        model = ContactPolicy
+        fields = [
+            "pack",
+            "debtor_type",
+            "max_attempts_7d",
+            "max_calls_7d",
+            "max_messages_7d",
+            "max_connected_calls_per_day",
+            "min_gap_after_conversation_hours",
+            "allowed_from_local",
+            "allowed_until_local",
+            "quiet_weekdays",
+            "is_active",
+        ]
+
+
+class DebtorPolicyOverrideAdminForm(PolicyLimitsFormMixin, forms.ModelForm):
+    class Meta:
+        model = DebtorPolicyOverride
+        fields = [
+            "debtor",
+            "max_attempts_7d",
+            "max_calls_7d",
+            "max_messages_7d",
+            "min_gap_after_conversation_hours",
+            "allowed_from_local",
+            "allowed_until_local",
+            "quiet_weekdays",
+            "blocked_channels",
+            "reason",
+            "set_by",
+        ]

@@ -15,6 +15,7 @@ from accounts.services import audit_record
 from debtors.models import DebtorType
 from debtors.permissions import debtor_get_for_user, debtor_queryset_for_user
 from debtors.selectors import debtor_invoices
+from debtors.services import debtor_update
 from scripts_library.permissions import track_get_for_user, user_can_edit_scripts
 
 from .effectiveness import (
@@ -23,9 +24,16 @@ from .effectiveness import (
     period_ending_today,
     track_family_comparison,
 )
-from .forms import CadenceForm, EngineSettingsForm, OverrideForm, StepFormSet
+from .forms import (
+    CadenceForm,
+    DebtorCalendarForm,
+    EngineSettingsForm,
+    OverrideForm,
+    StepFormSet,
+)
 from .models import Cadence, ContactPolicy, EngineSettings, FollowUp
 from .permissions import followup_get_for_user, followup_queryset_for_user, user_manages_engine
+from .planning import plan_debtors
 from .policy import pack_values, policy_cache_clear
 from .selectors import debtor_planned_followups, debtor_timeline
 from .sending import followup_retry
@@ -234,3 +242,28 @@ def engine_settings_view(request):
     packs = [(label, pack_values(pack)[""]) for pack, label in ContactPolicy.Pack.choices]
     context = {"form": form, "packs": packs}
     return render(request, "followups/settings.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def debtor_calendar_view(request, public_id):
+    """Edit the debtor's working calendar; bad entries get a clear message and
+    change nothing. Saving re-plans the debtor's next step."""
+    debtor = debtor_get_for_user(request.user, public_id, write=True)
+    initial = {
+        "timezone": debtor.timezone,
+        "country": debtor.country,
+        "business_hours_start": debtor.business_hours_start,
+        "business_hours_end": debtor.business_hours_end,
+        "lunch_start": debtor.lunch_start,
+        "lunch_end": debtor.lunch_end,
+        "working_days": debtor.working_days,
+        "money_days": ", ".join(str(d) for d in debtor.money_days or []),
+    }
+    form = DebtorCalendarForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        debtor_update(actor=request.user, debtor=debtor, data=form.cleaned_data)
+        plan_debtors([debtor.pk], replan=True)
+        messages.success(request, _("Working calendar saved; the next step was planned again."))
+        return redirect("debtors:detail", public_id=debtor.public_id)
+    return render(request, "followups/calendar.html", {"debtor": debtor, "form": form})

@@ -29,9 +29,7 @@ def _planned(debtor, **fields):
     )
 
 
-def test_the_debtor_page_shows_planned_steps_with_reasons_in_the_readers_language(
-    client, personas
-):
+def test_the_debtor_page_shows_planned_steps_with_reasons_in_the_readers_language(client, personas):
     _planned(personas.debtor_a)
     client.force_login(personas.collector_a)
     url = reverse("debtors:detail", args=[personas.debtor_a.public_id])
@@ -136,7 +134,9 @@ def test_a_manager_edits_a_cadence_and_bad_input_changes_nothing(client, persona
         )
     bad = {**data, "steps-0-repeat_every_days": "3"}  # only the last step repeats
     response = client.post(url, bad)
-    assert response.status_code == 200 and "Only the last step can repeat" in response.content.decode()
+    assert (
+        response.status_code == 200 and "Only the last step can repeat" in response.content.decode()
+    )
     assert CadenceStep.objects.get(pk=steps[0].pk).repeat_every_days is None
 
     good = {**data, "steps-1-day_offset": "3"}
@@ -164,3 +164,83 @@ def test_the_chosen_policy_pack_drives_the_limits(client, personas):
 
     client.force_login(personas.collector_a)
     assert client.get(reverse("followups:settings")).status_code == 404
+
+
+def _calendar_post(**changes):
+    data = {
+        "timezone": "Asia/Shanghai",
+        "country": "CN",
+        "business_hours_start": "09:00",
+        "business_hours_end": "18:00",
+        "lunch_start": "12:00",
+        "lunch_end": "13:30",
+        "working_days": ["0", "1", "2", "3", "4"],
+        "money_days": "10, 25",
+    }
+    data.update(changes)
+    return data
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"timezone": "Mars/Olympus"}, "Unknown time zone"),
+        ({"country": "ZZ"}, "No public holidays known"),
+        ({"business_hours_start": "19:00"}, "must be before closing time"),
+        ({"lunch_start": "08:00", "lunch_end": "08:30"}, "inside the opening hours"),
+        ({"lunch_end": ""}, "both the start and the end"),
+        ({"money_days": "10, 40"}, "not between 1 and 31"),
+        ({"money_days": "tenth"}, "is not a day of the month"),
+    ],
+)
+def test_a_bad_calendar_gets_a_clear_message_and_changes_nothing(
+    client, personas, changes, message
+):
+    client.force_login(personas.collector_a)
+    url = reverse("followups:calendar", args=[personas.debtor_a.public_id])
+    response = client.post(url, _calendar_post(**changes))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    personas.debtor_a.refresh_from_db()
+    assert personas.debtor_a.timezone == "Asia/Shanghai" and personas.debtor_a.money_days == []
+
+
+def test_a_good_calendar_is_saved_and_the_debtor_replanned(client, personas):
+    client.force_login(personas.collector_a)
+    url = reverse("followups:calendar", args=[personas.debtor_a.public_id])
+    data = _calendar_post(timezone="Europe/Berlin", country="de", money_days="25，10")
+    assert client.post(url, data).status_code == 302
+    personas.debtor_a.refresh_from_db()
+    assert personas.debtor_a.timezone == "Europe/Berlin" and personas.debtor_a.country == "DE"
+    assert personas.debtor_a.money_days == [10, 25]
+    # Someone else's debtor: 404, nothing changed.
+    other = reverse("followups:calendar", args=[personas.debtor_b.public_id])
+    assert client.post(other, data).status_code == 404
+    personas.debtor_b.refresh_from_db()
+    assert personas.debtor_b.timezone == "Asia/Shanghai"
+
+
+def test_the_admin_refuses_a_policy_that_never_allows_contact(client, personas):
+    from followups.models import ContactPolicy
+
+    client.force_login(personas.admin)
+    policy = ContactPolicy.objects.get(pack="b2b", debtor_type="")
+    url = reverse("admin:followups_contactpolicy_change", args=[policy.pk])
+    data = {
+        "pack": "b2b",
+        "debtor_type": "",
+        "max_attempts_7d": "5",
+        "max_calls_7d": "3",
+        "max_messages_7d": "3",
+        "max_connected_calls_per_day": "1",
+        "min_gap_after_conversation_hours": "48",
+        "allowed_from_local": "08:30",
+        "allowed_until_local": "18:30",
+        "quiet_weekdays": "[0, 1, 2, 3, 4, 5, 6]",
+        "is_active": "on",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "contact is never allowed" in response.content.decode()
+    policy.refresh_from_db()
+    assert policy.quiet_weekdays == [5, 6]

@@ -191,10 +191,14 @@ class TestPromiseMade:
 
 
 class TestPromiseKept:
+    @pytest.mark.parametrize("named_contact", [True, False])
     def test_a_payment_that_keeps_it_thanks_them_and_ends_the_pause(
-        self, debtor, clock, django_capture_on_commit_callbacks
+        self, debtor, clock, django_capture_on_commit_callbacks, named_contact
     ):
-        made = promise(debtor, (D(2026, 11, 9), "300"), (D(2026, 11, 16), "200"))
+        # Without a named contact the promise's reminders go to the primary
+        # contact; the thank-you must reach them the same way.
+        contact = debtor.contacts.get() if named_contact else None
+        made = promise(debtor, (D(2026, 11, 9), "300"), (D(2026, 11, 16), "200"), contact=contact)
         reminders = open_followups(debtor, R.PROMISE_REMINDER)
         paid_at = datetime.datetime(2026, 11, 5, 10, 0, tzinfo=SHANGHAI)  # Thursday
         clock.move_to(paid_at)
@@ -252,6 +256,7 @@ class TestPromiseBroken:
     def test_a_broken_promise_escalates_one_step_and_plans_a_call(self, debtor, clock):
         made = promise(debtor, (D(2026, 11, 9), "300"), (D(2026, 11, 16), "200"))
         reminders = open_followups(debtor, R.PROMISE_REMINDER)
+        debtor.followups.filter(reason=R.PROMISE_CONFIRMATION).update(status="done")
         # Thursday 12 November: the first instalment plus the grace days has passed.
         late = datetime.datetime(2026, 11, 12, 10, 0, tzinfo=SHANGHAI)
         clock.move_to(late)
