@@ -10,6 +10,7 @@ from decimal import Decimal
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -577,21 +578,34 @@ def dispute_resolve(
         invoice.disputed_amount -= amount
         if accepted:
             invoice.open_amount = max(invoice.open_amount - amount, Decimal(0))
+            if invoice.open_amount == 0 and invoice.closed_at is None:
+                invoice.closed_at = timezone.now()
+                invoice.closed_reason = _("Credited: dispute accepted")
         if invoice.status == Invoice.Status.DISPUTED and (
             invoice.disputed_amount < invoice.open_amount or invoice.open_amount == 0
         ):
             invoice.status = Invoice.Status.OPEN
         invoice.status = _invoice_status(invoice)
-        invoice.save(update_fields=["disputed_amount", "open_amount", "status", "updated_at"])
+        invoice.save(
+            update_fields=[
+                "disputed_amount",
+                "open_amount",
+                "status",
+                "closed_at",
+                "closed_reason",
+                "updated_at",
+            ]
+        )
     before = {"status": dispute.status}
     dispute.status = Dispute.Status.RESOLVED if accepted else Dispute.Status.REJECTED
     dispute.resolution = resolution.strip()
     dispute.resolved_at = timezone.now()
     dispute.save(update_fields=["status", "resolution", "resolved_at"])
     debtor_refresh_summary(debtor_ids=[dispute.debtor_id])
-    Debtor.objects.filter(pk=dispute.debtor_id, status=Debtor.Status.DISPUTED).update(
-        status=Debtor.Status.ACTIVE
-    )
+    # Active again unless other disputes still cover the whole balance.
+    Debtor.objects.filter(pk=dispute.debtor_id, status=Debtor.Status.DISPUTED).exclude(
+        open_balance__gt=0, disputed_balance__gte=F("open_balance")
+    ).update(status=Debtor.Status.ACTIVE)
     audit_record(
         actor=actor,
         action="dispute.resolve",

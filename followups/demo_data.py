@@ -37,51 +37,164 @@ DAY = dt.timedelta(days=1)
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "debtor": (
-        "id", "public_id", "code", "name", "debtor_type", "type_set_by_id", "type_reason",
-        "type_set_at", "assigned_collector_id", "team_id", "country", "timezone", "language",
-        "business_hours_start", "business_hours_end", "lunch_start", "lunch_end",
-        "working_days", "money_days", "preferred_channel", "do_not_contact", "cease_contact",
-        "status", "currency", "notes", "open_balance", "overdue_balance", "disputed_balance",
-        "open_invoice_count", "oldest_due_date", "max_days_past_due", "next_action_at",
-        "priority_score", "summary_refreshed_at", "created_at", "updated_at",
+        "id",
+        "public_id",
+        "code",
+        "name",
+        "debtor_type",
+        "type_set_by_id",
+        "type_reason",
+        "type_set_at",
+        "assigned_collector_id",
+        "team_id",
+        "country",
+        "timezone",
+        "language",
+        "business_hours_start",
+        "business_hours_end",
+        "lunch_start",
+        "lunch_end",
+        "working_days",
+        "money_days",
+        "preferred_channel",
+        "do_not_contact",
+        "cease_contact",
+        "status",
+        "currency",
+        "notes",
+        "open_balance",
+        "overdue_balance",
+        "disputed_balance",
+        "open_invoice_count",
+        "oldest_due_date",
+        "max_days_past_due",
+        "next_action_at",
+        "priority_score",
+        "summary_refreshed_at",
+        "created_at",
+        "updated_at",
     ),
     "contact": (
-        "id", "public_id", "debtor_id", "name", "role", "phone", "mobile", "email",
-        "is_primary", "is_decision_maker", "notes", "opted_out_channels", "created_at",
+        "id",
+        "public_id",
+        "debtor_id",
+        "name",
+        "role",
+        "phone",
+        "mobile",
+        "email",
+        "is_primary",
+        "is_decision_maker",
+        "notes",
+        "opted_out_channels",
+        "created_at",
     ),
     "invoice": (
-        "id", "public_id", "debtor_id", "number", "issue_date", "due_date", "amount",
-        "open_amount", "disputed_amount", "currency", "status", "closed_at", "closed_reason",
-        "created_at", "updated_at",
+        "id",
+        "public_id",
+        "debtor_id",
+        "number",
+        "issue_date",
+        "due_date",
+        "amount",
+        "open_amount",
+        "disputed_amount",
+        "currency",
+        "status",
+        "closed_at",
+        "closed_reason",
+        "created_at",
+        "updated_at",
     ),
     "payment": (
-        "id", "public_id", "debtor_id", "amount", "unallocated_amount", "currency",
-        "received_on", "method", "reference", "import_reference", "recorded_by_id",
+        "id",
+        "public_id",
+        "debtor_id",
+        "amount",
+        "unallocated_amount",
+        "currency",
+        "received_on",
+        "method",
+        "reference",
+        "import_reference",
+        "recorded_by_id",
         "created_at",
     ),
     "allocation": ("id", "payment_id", "invoice_id", "amount", "created_at"),
     "dispute": (
-        "id", "public_id", "debtor_id", "category", "disputed_amount", "description", "status",
-        "owner_id", "raised_by_id", "resolution", "allocations", "opened_at", "escalated_at",
+        "id",
+        "public_id",
+        "debtor_id",
+        "category",
+        "disputed_amount",
+        "description",
+        "status",
+        "owner_id",
+        "raised_by_id",
+        "resolution",
+        "allocations",
+        "opened_at",
+        "escalated_at",
         "resolved_at",
     ),
     "dispute_invoice": ("id", "dispute_id", "invoice_id"),
     "interaction": (
-        "id", "public_id", "debtor_id", "contact_id", "user_id", "channel", "direction",
-        "started_at", "ended_at", "outcome", "right_party_contact", "notes",
-        "compliance_flags", "idempotency_key", "external_id", "created_at",
+        "id",
+        "public_id",
+        "debtor_id",
+        "contact_id",
+        "user_id",
+        "channel",
+        "direction",
+        "started_at",
+        "ended_at",
+        "outcome",
+        "right_party_contact",
+        "notes",
+        "compliance_flags",
+        "idempotency_key",
+        "external_id",
+        "created_at",
     ),
     "promise": (
-        "id", "public_id", "debtor_id", "interaction_id", "contact_id", "made_by_id",
-        "total_amount", "kept_amount", "currency", "status", "reminder_channel", "created_at",
+        "id",
+        "public_id",
+        "debtor_id",
+        "interaction_id",
+        "contact_id",
+        "made_by_id",
+        "total_amount",
+        "kept_amount",
+        "currency",
+        "status",
+        "reminder_channel",
+        "created_at",
         "evaluated_at",
     ),
     "instalment": ("id", "promise_id", "sequence", "due_date", "amount", "paid_amount", "status"),
     "followup": (
-        "id", "public_id", "debtor_id", "action", "reason", "due_at", "slot_reason", "status",
-        "assigned_to_id", "promise_id", "instalment_id", "invoice_id", "created_at",
-        "completed_at", "slot_explain", "cadence_step_id", "lease_until", "attempts",
-        "last_error", "interaction_id", "policy_override_by_id", "policy_override_reason",
+        "id",
+        "public_id",
+        "debtor_id",
+        "action",
+        "reason",
+        "due_at",
+        "slot_reason",
+        "status",
+        "assigned_to_id",
+        "promise_id",
+        "instalment_id",
+        "invoice_id",
+        "created_at",
+        "completed_at",
+        "slot_explain",
+        "cadence_step_id",
+        "lease_until",
+        "attempts",
+        "last_error",
+        "interaction_id",
+        "policy_override_by_id",
+        "policy_override_reason",
     ),
 }
 # Parents before children (the foreign keys are deferred, but this keeps it tidy).
@@ -104,15 +217,80 @@ def format_money(cents: int, symbol: str) -> str:
 # Ranges checked against phonenumbers.is_valid_number (see tests/test_seed_demo.py).
 
 CN_MOBILE_PREFIXES = (
-    "130", "131", "132", "133", "135", "136", "137", "138", "139", "150", "151", "152",
-    "153", "155", "156", "157", "158", "159", "166", "177", "180", "181", "182", "183",
-    "185", "186", "187", "188", "189", "198", "199",
+    "130",
+    "131",
+    "132",
+    "133",
+    "135",
+    "136",
+    "137",
+    "138",
+    "139",
+    "150",
+    "151",
+    "152",
+    "153",
+    "155",
+    "156",
+    "157",
+    "158",
+    "159",
+    "166",
+    "177",
+    "180",
+    "181",
+    "182",
+    "183",
+    "185",
+    "186",
+    "187",
+    "188",
+    "189",
+    "198",
+    "199",
 )
 # UK mobile blocks that belong to Great Britain (not Jersey, Guernsey or Man).
-GB_MOBILE_PREFIXES = ("740", "741", "742", "743", "744", "747", "748", "749", "771", "772",
-                      "773", "774", "775", "776", "777", "784", "785", "786", "787")
-SG_MOBILE_PREFIXES = ("81", "82", "83", "84", "85", "86", "87", "88", "89",
-                      "90", "91", "92", "93", "94", "95", "96", "97", "98")
+GB_MOBILE_PREFIXES = (
+    "740",
+    "741",
+    "742",
+    "743",
+    "744",
+    "747",
+    "748",
+    "749",
+    "771",
+    "772",
+    "773",
+    "774",
+    "775",
+    "776",
+    "777",
+    "784",
+    "785",
+    "786",
+    "787",
+)
+SG_MOBILE_PREFIXES = (
+    "81",
+    "82",
+    "83",
+    "84",
+    "85",
+    "86",
+    "87",
+    "88",
+    "89",
+    "90",
+    "91",
+    "92",
+    "93",
+    "94",
+    "95",
+    "96",
+    "97",
+    "98",
+)
 
 
 def _digits(rng: random.Random, count: int) -> str:
@@ -216,14 +394,31 @@ WEST_TIERS = ((150, 1_000, 30), (1_000, 6_000, 40), (6_000, 25_000, 22), (25_000
 
 MARKETS: dict[str, Market] = {
     "CN": Market(
-        "CN", Language.ZH_HANS, "CNY", "¥", 62, "east",
+        "CN",
+        Language.ZH_HANS,
+        "CNY",
+        "¥",
+        62,
+        "east",
         (
-            _cn("上海", "sh", "21"), _cn("北京", "bj", "10"), _cn("广州", "gz", "20"),
-            _cn("天津", "tj", "22"), _cn("南京", "nj", "25"), _cn("武汉", "wh", "27"),
-            _cn("成都", "cd", "28"), _cn("深圳", "sz", "755"), _cn("杭州", "hz", "571"),
-            _cn("苏州", "suzhou", "512"), _cn("宁波", "nb", "574"), _cn("无锡", "wx", "510"),
-            _cn("青岛", "qd", "532"), _cn("东莞", "dg", "769"), _cn("佛山", "fs", "757"),
-            _cn("福州", "fz", "591"), _cn("长沙", "cs", "731"), _cn("郑州", "zz", "371"),
+            _cn("上海", "sh", "21"),
+            _cn("北京", "bj", "10"),
+            _cn("广州", "gz", "20"),
+            _cn("天津", "tj", "22"),
+            _cn("南京", "nj", "25"),
+            _cn("武汉", "wh", "27"),
+            _cn("成都", "cd", "28"),
+            _cn("深圳", "sz", "755"),
+            _cn("杭州", "hz", "571"),
+            _cn("苏州", "suzhou", "512"),
+            _cn("宁波", "nb", "574"),
+            _cn("无锡", "wx", "510"),
+            _cn("青岛", "qd", "532"),
+            _cn("东莞", "dg", "769"),
+            _cn("佛山", "fs", "757"),
+            _cn("福州", "fz", "591"),
+            _cn("长沙", "cs", "731"),
+            _cn("郑州", "zz", "371"),
             _cn("济南", "jn", "531"),
         ),
         ("有限公司", "有限公司", "有限公司", "股份有限公司", "有限责任公司"),
@@ -231,7 +426,12 @@ MARKETS: dict[str, Market] = {
         CN_TIERS,
     ),
     "US": Market(
-        "US", Language.EN, "USD", "$", 14, "na",
+        "US",
+        Language.EN,
+        "USD",
+        "$",
+        14,
+        "na",
         (
             _nanp("New York", "ny", "America/New_York", "212", "646"),
             _nanp("Boston", "bos", "America/New_York", "617"),
@@ -248,7 +448,12 @@ MARKETS: dict[str, Market] = {
         WEST_TIERS,
     ),
     "CA": Market(
-        "CA", Language.EN, "CAD", "C$", 5, "na",
+        "CA",
+        Language.EN,
+        "CAD",
+        "C$",
+        5,
+        "na",
         (
             _nanp("Toronto", "to", "America/Toronto", "416", "647"),
             _nanp("Vancouver", "van", "America/Vancouver", "604"),
@@ -258,7 +463,12 @@ MARKETS: dict[str, Market] = {
         WEST_TIERS,
     ),
     "GB": Market(
-        "GB", Language.EN, "GBP", "£", 7, "east",
+        "GB",
+        Language.EN,
+        "GBP",
+        "£",
+        7,
+        "east",
         (
             City("London", "ldn", "Europe/London", gb_london, gb_mobile),
             City("Manchester", "man", "Europe/London", partial(gb_geographic, "161"), gb_mobile),
@@ -269,18 +479,27 @@ MARKETS: dict[str, Market] = {
         WEST_TIERS,
     ),
     "SG": Market(
-        "SG", Language.EN, "SGD", "S$", 6, "east",
+        "SG",
+        Language.EN,
+        "SGD",
+        "S$",
+        6,
+        "east",
         (City("Singapore", "sg", "Asia/Singapore", sg_landline, sg_mobile),),
         ("Pte Ltd",),
         (_t("09:00"), _t("18:00"), _t("12:00"), _t("13:00")),
         WEST_TIERS,
     ),
     "AU": Market(
-        "AU", Language.EN, "AUD", "A$", 6, "east",
+        "AU",
+        Language.EN,
+        "AUD",
+        "A$",
+        6,
+        "east",
         (
             City("Sydney", "syd", "Australia/Sydney", partial(au_landline, "2"), au_mobile),
-            City("Melbourne", "mel", "Australia/Melbourne", partial(au_landline, "3"),
-                 au_mobile),
+            City("Melbourne", "mel", "Australia/Melbourne", partial(au_landline, "3"), au_mobile),
         ),
         ("Pty Ltd",),
         (_t("08:30"), _t("17:00"), _t("12:30"), _t("13:30")),
@@ -291,87 +510,289 @@ MARKETS: dict[str, Market] = {
 # --------------------------------------------------------------------------- names
 
 CN_BRANDS = (
-    ("恒信", "hengxin"), ("宏达", "hongda"), ("瑞丰", "ruifeng"), ("金泰", "jintai"),
-    ("永昌", "yongchang"), ("华盛", "huasheng"), ("鼎新", "dingxin"), ("联创", "lianchuang"),
-    ("凯源", "kaiyuan"), ("汇通", "huitong"), ("嘉禾", "jiahe"), ("晟通", "shengtong"),
-    ("德润", "derun"), ("欣悦", "xinyue"), ("博远", "boyuan"), ("天诚", "tiancheng"),
-    ("盛凯", "shengkai"), ("润泽", "runze"), ("远航", "yuanhang"), ("锦程", "jincheng"),
-    ("百川", "baichuan"), ("立信", "lixin"), ("同泰", "tongtai"), ("明辉", "minghui"),
-    ("振华", "zhenhua"), ("广源", "guangyuan"), ("富邦", "fubang"), ("新航", "xinhang"),
-    ("旭日", "xuri"), ("长青", "changqing"), ("东升", "dongsheng"), ("万隆", "wanlong"),
+    ("恒信", "hengxin"),
+    ("宏达", "hongda"),
+    ("瑞丰", "ruifeng"),
+    ("金泰", "jintai"),
+    ("永昌", "yongchang"),
+    ("华盛", "huasheng"),
+    ("鼎新", "dingxin"),
+    ("联创", "lianchuang"),
+    ("凯源", "kaiyuan"),
+    ("汇通", "huitong"),
+    ("嘉禾", "jiahe"),
+    ("晟通", "shengtong"),
+    ("德润", "derun"),
+    ("欣悦", "xinyue"),
+    ("博远", "boyuan"),
+    ("天诚", "tiancheng"),
+    ("盛凯", "shengkai"),
+    ("润泽", "runze"),
+    ("远航", "yuanhang"),
+    ("锦程", "jincheng"),
+    ("百川", "baichuan"),
+    ("立信", "lixin"),
+    ("同泰", "tongtai"),
+    ("明辉", "minghui"),
+    ("振华", "zhenhua"),
+    ("广源", "guangyuan"),
+    ("富邦", "fubang"),
+    ("新航", "xinhang"),
+    ("旭日", "xuri"),
+    ("长青", "changqing"),
+    ("东升", "dongsheng"),
+    ("万隆", "wanlong"),
 )
 CN_INDUSTRIES = (
-    ("五金", "wujin"), ("电子科技", "dianzi"), ("机械设备", "jixie"), ("包装材料", "baozhuang"),
-    ("塑胶制品", "sujiao"), ("纺织品", "fangzhi"), ("建材", "jiancai"), ("化工", "huagong"),
-    ("食品", "shipin"), ("物流", "wuliu"), ("精密模具", "muju"), ("照明电器", "zhaoming"),
-    ("汽车配件", "qipei"), ("家具", "jiaju"), ("医疗器械", "yiliao"), ("贸易", "maoyi"),
-    ("印刷", "yinshua"), ("环保科技", "huanbao"), ("新材料", "xincai"), ("供应链管理", "gyl"),
+    ("五金", "wujin"),
+    ("电子科技", "dianzi"),
+    ("机械设备", "jixie"),
+    ("包装材料", "baozhuang"),
+    ("塑胶制品", "sujiao"),
+    ("纺织品", "fangzhi"),
+    ("建材", "jiancai"),
+    ("化工", "huagong"),
+    ("食品", "shipin"),
+    ("物流", "wuliu"),
+    ("精密模具", "muju"),
+    ("照明电器", "zhaoming"),
+    ("汽车配件", "qipei"),
+    ("家具", "jiaju"),
+    ("医疗器械", "yiliao"),
+    ("贸易", "maoyi"),
+    ("印刷", "yinshua"),
+    ("环保科技", "huanbao"),
+    ("新材料", "xincai"),
+    ("供应链管理", "gyl"),
 )
 EN_PREFIXES = (
-    "Harbor Lane", "Maple Ridge", "Bluewater", "Ironwood", "Silver Creek", "Northgate",
-    "Redstone", "Cedar Point", "Brightline", "Oakfield", "Kingsbridge", "Westbrook",
-    "Fairhaven", "Granite Peak", "Stonebridge", "Pinecrest", "Foxhollow", "Copperfield",
-    "Willow Bay", "Eastmoor", "Lark Hill", "Ashcombe", "Thornbury", "Juniper Row",
-    "Marlow Quay", "Beacon Hill", "Sandpiper", "Elmstead", "Highgrove", "Tidewater",
+    "Harbor Lane",
+    "Maple Ridge",
+    "Bluewater",
+    "Ironwood",
+    "Silver Creek",
+    "Northgate",
+    "Redstone",
+    "Cedar Point",
+    "Brightline",
+    "Oakfield",
+    "Kingsbridge",
+    "Westbrook",
+    "Fairhaven",
+    "Granite Peak",
+    "Stonebridge",
+    "Pinecrest",
+    "Foxhollow",
+    "Copperfield",
+    "Willow Bay",
+    "Eastmoor",
+    "Lark Hill",
+    "Ashcombe",
+    "Thornbury",
+    "Juniper Row",
+    "Marlow Quay",
+    "Beacon Hill",
+    "Sandpiper",
+    "Elmstead",
+    "Highgrove",
+    "Tidewater",
 )
 EN_INDUSTRIES = (
-    "Plastics", "Packaging", "Fasteners", "Electronics", "Logistics", "Tooling", "Supply",
-    "Foods", "Textiles", "Hardware", "Components", "Lighting", "Furniture", "Coatings",
-    "Machinery", "Print", "Metalworks", "Interiors", "Instruments", "Distribution",
+    "Plastics",
+    "Packaging",
+    "Fasteners",
+    "Electronics",
+    "Logistics",
+    "Tooling",
+    "Supply",
+    "Foods",
+    "Textiles",
+    "Hardware",
+    "Components",
+    "Lighting",
+    "Furniture",
+    "Coatings",
+    "Machinery",
+    "Print",
+    "Metalworks",
+    "Interiors",
+    "Instruments",
+    "Distribution",
 )
 CN_SURNAMES = (
-    ("王", "wang"), ("李", "li"), ("张", "zhang"), ("刘", "liu"), ("陈", "chen"),
-    ("杨", "yang"), ("赵", "zhao"), ("黄", "huang"), ("周", "zhou"), ("吴", "wu"),
-    ("徐", "xu"), ("孙", "sun"), ("胡", "hu"), ("朱", "zhu"), ("高", "gao"), ("林", "lin"),
-    ("何", "he"), ("郭", "guo"), ("马", "ma"), ("罗", "luo"), ("梁", "liang"), ("宋", "song"),
+    ("王", "wang"),
+    ("李", "li"),
+    ("张", "zhang"),
+    ("刘", "liu"),
+    ("陈", "chen"),
+    ("杨", "yang"),
+    ("赵", "zhao"),
+    ("黄", "huang"),
+    ("周", "zhou"),
+    ("吴", "wu"),
+    ("徐", "xu"),
+    ("孙", "sun"),
+    ("胡", "hu"),
+    ("朱", "zhu"),
+    ("高", "gao"),
+    ("林", "lin"),
+    ("何", "he"),
+    ("郭", "guo"),
+    ("马", "ma"),
+    ("罗", "luo"),
+    ("梁", "liang"),
+    ("宋", "song"),
 )
 CN_GIVEN = (
-    ("伟", "wei"), ("芳", "fang"), ("娜", "na"), ("敏", "min"), ("静", "jing"), ("丽", "li"),
-    ("强", "qiang"), ("磊", "lei"), ("军", "jun"), ("洋", "yang"), ("勇", "yong"),
-    ("艳", "yan"), ("杰", "jie"), ("娟", "juan"), ("涛", "tao"), ("明", "ming"),
-    ("超", "chao"), ("秀英", "xiuying"), ("霞", "xia"), ("平", "ping"), ("建华", "jianhua"),
-    ("晓东", "xiaodong"), ("海燕", "haiyan"), ("子涵", "zihan"), ("浩然", "haoran"),
-    ("思远", "siyuan"), ("雨桐", "yutong"), ("志刚", "zhigang"), ("丽华", "lihua"),
+    ("伟", "wei"),
+    ("芳", "fang"),
+    ("娜", "na"),
+    ("敏", "min"),
+    ("静", "jing"),
+    ("丽", "li"),
+    ("强", "qiang"),
+    ("磊", "lei"),
+    ("军", "jun"),
+    ("洋", "yang"),
+    ("勇", "yong"),
+    ("艳", "yan"),
+    ("杰", "jie"),
+    ("娟", "juan"),
+    ("涛", "tao"),
+    ("明", "ming"),
+    ("超", "chao"),
+    ("秀英", "xiuying"),
+    ("霞", "xia"),
+    ("平", "ping"),
+    ("建华", "jianhua"),
+    ("晓东", "xiaodong"),
+    ("海燕", "haiyan"),
+    ("子涵", "zihan"),
+    ("浩然", "haoran"),
+    ("思远", "siyuan"),
+    ("雨桐", "yutong"),
+    ("志刚", "zhigang"),
+    ("丽华", "lihua"),
     ("文博", "wenbo"),
 )
 EN_FIRST = (
-    "James", "Mary", "Robert", "Linda", "Michael", "Patricia", "David", "Jennifer", "Daniel",
-    "Susan", "Mark", "Karen", "Paul", "Nancy", "Steven", "Lisa", "Andrew", "Emma", "Kevin",
-    "Rachel", "Brian", "Olivia", "Gareth", "Priya", "Wei Ling", "Aaron", "Chloe", "Nathan",
-    "Sophie", "Marcus",
+    "James",
+    "Mary",
+    "Robert",
+    "Linda",
+    "Michael",
+    "Patricia",
+    "David",
+    "Jennifer",
+    "Daniel",
+    "Susan",
+    "Mark",
+    "Karen",
+    "Paul",
+    "Nancy",
+    "Steven",
+    "Lisa",
+    "Andrew",
+    "Emma",
+    "Kevin",
+    "Rachel",
+    "Brian",
+    "Olivia",
+    "Gareth",
+    "Priya",
+    "Wei Ling",
+    "Aaron",
+    "Chloe",
+    "Nathan",
+    "Sophie",
+    "Marcus",
 )
 EN_LAST = (
-    "Smith", "Johnson", "Brown", "Taylor", "Anderson", "Thomas", "Moore", "Martin", "Walker",
-    "Wright", "Hughes", "Edwards", "Clarke", "Patel", "Tan", "Lim", "Nguyen", "O'Brien",
-    "Fraser", "Campbell", "Reid", "Foster", "Bennett", "Murphy", "Kelly", "Sullivan",
-    "Harper", "Doyle", "Wallace", "Ng",
+    "Smith",
+    "Johnson",
+    "Brown",
+    "Taylor",
+    "Anderson",
+    "Thomas",
+    "Moore",
+    "Martin",
+    "Walker",
+    "Wright",
+    "Hughes",
+    "Edwards",
+    "Clarke",
+    "Patel",
+    "Tan",
+    "Lim",
+    "Nguyen",
+    "O'Brien",
+    "Fraser",
+    "Campbell",
+    "Reid",
+    "Foster",
+    "Bennett",
+    "Murphy",
+    "Kelly",
+    "Sullivan",
+    "Harper",
+    "Doyle",
+    "Wallace",
+    "Ng",
 )
 CN_ROLES = ("财务经理", "会计", "出纳", "财务总监", "总经理", "采购经理", "行政前台")
-EN_ROLES = ("Accounts Payable Manager", "Finance Director", "Controller", "Bookkeeper",
-            "Office Manager", "Purchasing Manager", "AP Clerk")
-DECISION_ROLES = frozenset({"财务经理", "财务总监", "总经理", "Finance Director", "Controller",
-                            "Accounts Payable Manager"})
+EN_ROLES = (
+    "Accounts Payable Manager",
+    "Finance Director",
+    "Controller",
+    "Bookkeeper",
+    "Office Manager",
+    "Purchasing Manager",
+    "AP Clerk",
+)
+DECISION_ROLES = frozenset(
+    {"财务经理", "财务总监", "总经理", "Finance Director", "Controller", "Accounts Payable Manager"}
+)
 
 CONTACT_NOTES = {
     Language.ZH_HANS: (
-        "", "", "", "前台转接时需说明是供应商对账。", "中午12点到1点半不接电话。",
-        "上午10点前最容易找到。", "付款需老板签字，每周四统一审批。",
+        "",
+        "",
+        "",
+        "前台转接时需说明是供应商对账。",
+        "中午12点到1点半不接电话。",
+        "上午10点前最容易找到。",
+        "付款需老板签字，每周四统一审批。",
         "习惯用微信沟通，邮件回复慢。",
     ),
     Language.EN: (
-        "", "", "", "Reception screens calls: ask for Accounts Payable by name.",
-        "Best reached before 10 am.", "Prefers email with the invoice copies attached.",
-        "Payment run every Thursday.", "Works part time, Monday to Wednesday.",
+        "",
+        "",
+        "",
+        "Reception screens calls: ask for Accounts Payable by name.",
+        "Best reached before 10 am.",
+        "Prefers email with the invoice copies attached.",
+        "Payment run every Thursday.",
+        "Works part time, Monday to Wednesday.",
     ),
 }
 DEBTOR_NOTES = {
     Language.ZH_HANS: (
-        "", "", "", "每月统一付款一次，需提前对账。", "老客户，合作五年以上。",
-        "发票需寄到财务部，不要寄前台。", "付款走OA审批，流程约一周。",
+        "",
+        "",
+        "",
+        "每月统一付款一次，需提前对账。",
+        "老客户，合作五年以上。",
+        "发票需寄到财务部，不要寄前台。",
+        "付款走OA审批，流程约一周。",
     ),
     Language.EN: (
-        "", "", "", "Needs a PO number on every invoice.", "Long-standing customer since 2019.",
-        "Pays by monthly cheque run.", "Invoices must go to the AP mailbox, not the buyer.",
+        "",
+        "",
+        "",
+        "Needs a PO number on every invoice.",
+        "Long-standing customer since 2019.",
+        "Pays by monthly cheque run.",
+        "Invoices must go to the AP mailbox, not the buyer.",
     ),
 }
 TYPE_REASONS = {
@@ -435,15 +856,19 @@ NOTES = {
             "与{name}通话，确认已收到对账单，会尽快安排。",
             "与{name}核对了逾期金额{amount}，对方表示需要内部审批。",
         ),
-        "promise": ("{name}承诺{date}前付款{amount}。",
-                    "与{name}沟通后，对方同意{date}前支付{amount}。"),
+        "promise": (
+            "{name}承诺{date}前付款{amount}。",
+            "与{name}沟通后，对方同意{date}前支付{amount}。",
+        ),
         "plan": ("{name}说明资金紧张，同意分{count}期付款，首期{amount}于{date}前支付。",),
         "refused": ("{name}表示本月不会安排付款，态度强硬。", "{name}拒绝给出付款时间。"),
         "dispute": ("{name}对发票提出异议，已记录并转交经理跟进。",),
         "paid": ("{name}称已于昨天付款，待财务核实到账。",),
         "callback": ("{name}正在开会，约好明天下午回电。", "{name}请我们下周一再联系。"),
-        "sms": ("短信提醒：逾期金额{amount}，附付款方式。",
-                "短信提醒：{amount}已逾期，请尽快安排付款。"),
+        "sms": (
+            "短信提醒：逾期金额{amount}，附付款方式。",
+            "短信提醒：{amount}已逾期，请尽快安排付款。",
+        ),
         "sms_instalment": ("短信提醒：约定{date}支付{amount}，请按时安排。",),
         "email_instalment": ("邮件提醒：{date}到期的约定付款{amount}，附账户信息。",),
         "email": ("发送对账单及发票副本至财务邮箱。", "邮件发送付款提醒及账户信息。"),
@@ -458,29 +883,44 @@ NOTES = {
         "no_answer": ("No answer.", "Rang out, no voicemail.", "No answer; will try again."),
         "busy": ("Line busy.", "Busy signal twice."),
         "wrong_number": ("Number now belongs to someone else; need a new contact.",),
-        "message_left": ("Left a voicemail for {name} asking for a call back.",
-                         "Reception took a message for {name}."),
+        "message_left": (
+            "Left a voicemail for {name} asking for a call back.",
+            "Reception took a message for {name}.",
+        ),
         "right_party": (
             "Spoke to {name}; they have the statement and will look into it.",
             "Went through the overdue {amount} with {name}; needs internal approval.",
         ),
-        "promise": ("{name} promised {amount} by {date}.",
-                    "Agreed with {name}: {amount} to be paid by {date}."),
-        "plan": ("{name} explained cash is tight; agreed {count} instalments, "
-                 "the first {amount} by {date}.",),
-        "refused": ("{name} refused to commit to any payment this month.",
-                    "{name} would not give a payment date."),
+        "promise": (
+            "{name} promised {amount} by {date}.",
+            "Agreed with {name}: {amount} to be paid by {date}.",
+        ),
+        "plan": (
+            "{name} explained cash is tight; agreed {count} instalments, "
+            "the first {amount} by {date}.",
+        ),
+        "refused": (
+            "{name} refused to commit to any payment this month.",
+            "{name} would not give a payment date.",
+        ),
         "dispute": ("{name} disputes the invoice; logged and passed to the manager.",),
         "paid": ("{name} says the payment went out yesterday; asked finance to check.",),
-        "callback": ("{name} was in a meeting; asked us to call back tomorrow afternoon.",
-                     "{name} asked us to call again on Monday."),
-        "sms": ("SMS reminder: {amount} overdue, with how to pay.",
-                "SMS reminder: {amount} is past due; please arrange payment."),
+        "callback": (
+            "{name} was in a meeting; asked us to call back tomorrow afternoon.",
+            "{name} asked us to call again on Monday.",
+        ),
+        "sms": (
+            "SMS reminder: {amount} overdue, with how to pay.",
+            "SMS reminder: {amount} is past due; please arrange payment.",
+        ),
         "sms_instalment": ("SMS reminder: {amount} due {date} as agreed.",),
-        "email_instalment": ("Emailed a reminder: {amount} due {date} as agreed, with our "
-                             "bank details.",),
-        "email": ("Emailed the statement and invoice copies to accounts payable.",
-                  "Emailed a payment reminder with our bank details."),
+        "email_instalment": (
+            "Emailed a reminder: {amount} due {date} as agreed, with our bank details.",
+        ),
+        "email": (
+            "Emailed the statement and invoice copies to accounts payable.",
+            "Emailed a payment reminder with our bank details.",
+        ),
         "email_docs": ("Emailed the contract, invoices and signed delivery notes.",),
         "inbound": ("{name} called about the statement details; answered their questions.",),
         "visit": ("Visited the office and met {name}; went through contract and delivery notes.",),
@@ -492,29 +932,39 @@ NOTES = {
 DISPUTE_TEXT = {
     Dispute.Category.STATEMENT_NOT_RECEIVED: (
         "客户称未收到本月对账单，要求重新发送。",
-        "Customer says the monthly statement never arrived."),
+        "Customer says the monthly statement never arrived.",
+    ),
     Dispute.Category.INVOICE_ERROR: (
         "客户称发票单价与合同不符，差额待核实。",
-        "Unit price on the invoice does not match the contract."),
+        "Unit price on the invoice does not match the contract.",
+    ),
     Dispute.Category.PRODUCT_COMPLAINT: (
         "部分货品有破损，客户要求换货或折让。",
-        "Part of the delivery arrived damaged; asking for a replacement or a credit."),
+        "Part of the delivery arrived damaged; asking for a replacement or a credit.",
+    ),
     Dispute.Category.PROOF_OF_DELIVERY: (
-        "客户要求提供签收单后再付款。", "Wants a signed proof of delivery before paying."),
+        "客户要求提供签收单后再付款。",
+        "Wants a signed proof of delivery before paying.",
+    ),
     Dispute.Category.PROOF_OF_ACCEPTANCE: (
         "客户称项目尚未验收，要求提供验收报告。",
-        "Says the work was never formally accepted; wants the acceptance report."),
+        "Says the work was never formally accepted; wants the acceptance report.",
+    ),
     Dispute.Category.ORIGINAL_INVOICE: (
         "客户财务要求提供增值税专用发票原件。",
-        "Accounts payable will only pay against the original invoice, not a copy."),
+        "Accounts payable will only pay against the original invoice, not a copy.",
+    ),
     Dispute.Category.OTHER: ("客户对运费的分摊方式有疑问。", "Questions how freight was charged."),
 }
 RESOLUTIONS = {
-    Dispute.Status.RESOLVED: ("已补寄签收单，客户确认后安排付款。",
-                              "Sent the signed delivery note; customer accepted and will pay."),
-    Dispute.Status.REJECTED: ("核对合同后确认单价无误，已向客户说明。",
-                              "Checked the contract: the prices are right; explained this to "
-                              "the customer."),
+    Dispute.Status.RESOLVED: (
+        "已补寄签收单，客户确认后安排付款。",
+        "Sent the signed delivery note; customer accepted and will pay.",
+    ),
+    Dispute.Status.REJECTED: (
+        "核对合同后确认单价无误，已向客户说明。",
+        "Checked the contract: the prices are right; explained this to the customer.",
+    ),
 }
 
 # --------------------------------------------------------------------------- scenario tables
@@ -539,7 +989,10 @@ class Weighted(Generic[T]):
 NOT_DUE = "not_due"
 BUCKETS = (NOT_DUE, "1-30", "31-60", "61-90", "91-180", "180+")
 BUCKET_DAYS = {  # days past due, inclusive
-    "1-30": (1, 30), "31-60": (31, 60), "61-90": (61, 90), "91-180": (91, 180),
+    "1-30": (1, 30),
+    "31-60": (31, 60),
+    "61-90": (61, 90),
+    "91-180": (91, 180),
     "180+": (181, 420),
 }
 
@@ -556,31 +1009,55 @@ BUCKET_WEIGHTS = {
     DebtorType.UNKNOWN: _weights(30, 25, 15, 12, 10, 8),
 }
 # Chance (percent) that an invoice of a bucket was paid in full / in part.
-PAID_PCT = {NOT_DUE: (8, 5), "1-30": (15, 15), "31-60": (12, 15), "61-90": (10, 12),
-            "91-180": (8, 10), "180+": (5, 8)}
-TYPES = Weighted([(DebtorType.FORGETFUL, 30), (DebtorType.HARDSHIP, 20),
-                  (DebtorType.DISPUTE, 15), (DebtorType.STALLING, 15), (DebtorType.UNKNOWN, 20)])
+PAID_PCT = {
+    NOT_DUE: (8, 5),
+    "1-30": (15, 15),
+    "31-60": (12, 15),
+    "61-90": (10, 12),
+    "91-180": (8, 10),
+    "180+": (5, 8),
+}
+TYPES = Weighted(
+    [
+        (DebtorType.FORGETFUL, 30),
+        (DebtorType.HARDSHIP, 20),
+        (DebtorType.DISPUTE, 15),
+        (DebtorType.STALLING, 15),
+        (DebtorType.UNKNOWN, 20),
+    ]
+)
 SCENARIOS = {
-    DebtorType.FORGETFUL: Weighted([("kept", 40), ("says_paid", 10), ("pending", 25),
-                                    ("quiet", 25)]),
-    DebtorType.HARDSHIP: Weighted([("plan_running", 35), ("plan_new", 15), ("partly", 25),
-                                   ("broken", 10), ("quiet", 15)]),
+    DebtorType.FORGETFUL: Weighted(
+        [("kept", 40), ("says_paid", 10), ("pending", 25), ("quiet", 25)]
+    ),
+    DebtorType.HARDSHIP: Weighted(
+        [("plan_running", 35), ("plan_new", 15), ("partly", 25), ("broken", 10), ("quiet", 15)]
+    ),
     DebtorType.DISPUTE: Weighted([("dispute", 100)]),
-    DebtorType.STALLING: Weighted([("broken", 35), ("broken_then_pending", 25),
-                                   ("refused", 25), ("quiet", 15)]),
+    DebtorType.STALLING: Weighted(
+        [("broken", 35), ("broken_then_pending", 25), ("refused", 25), ("quiet", 15)]
+    ),
     DebtorType.UNKNOWN: Weighted([("quiet", 80), ("pending", 10), ("kept", 10)]),
 }
 MARKET_PICK = Weighted([(m, m.weight) for m in MARKETS.values()])
-AMOUNT_TIERS = {code: Weighted([((low, high), weight) for low, high, weight in m.tiers])
-                for code, m in MARKETS.items()}
-INVOICE_COUNTS = Weighted(list(zip(range(1, 11), (10, 14, 15, 14, 12, 10, 8, 7, 5, 5),
-                                   strict=True)))
+AMOUNT_TIERS = {
+    code: Weighted([((low, high), weight) for low, high, weight in m.tiers])
+    for code, m in MARKETS.items()
+}
+INVOICE_COUNTS = Weighted(
+    list(zip(range(1, 11), (10, 14, 15, 14, 12, 10, 8, 7, 5, 5), strict=True))
+)
 CONTACT_COUNTS = Weighted([(1, 45), (2, 35), (3, 20)])
 PAYMENT_METHODS = Weighted(list(zip(Payment.Method.values, (70, 12, 8, 3, 7), strict=True)))
 DISPUTE_STATUSES = Weighted(list(zip(Dispute.Status.values, (55, 25, 15, 5), strict=True)))
 DISPUTE_CATEGORIES = tuple(Dispute.Category.values)
-NOISE_CALLS = Weighted([(Interaction.Outcome.NO_ANSWER, 6), (Interaction.Outcome.BUSY, 2),
-                        (Interaction.Outcome.MESSAGE_LEFT, 3)])
+NOISE_CALLS = Weighted(
+    [
+        (Interaction.Outcome.NO_ANSWER, 6),
+        (Interaction.Outcome.BUSY, 2),
+        (Interaction.Outcome.MESSAGE_LEFT, 3),
+    ]
+)
 TERMS = (30, 45, 60, 90)
 MONEY_DAYS = ((10,), (15,), (25,), (5, 20), (1, 15), (28,))
 WEEKDAY_PREFERENCE = (1, 3, 1, 4, 5, 1, 1)  # Mon..Sun: Fri > Thu > Tue; Mon and Wed worst
@@ -635,8 +1112,11 @@ class Staff:
 
     @property
     def collectors(self) -> dict[str, int]:
-        return {"collector": self.collector, "collector2": self.collector2,
-                "collector3": self.collector3}
+        return {
+            "collector": self.collector,
+            "collector2": self.collector2,
+            "collector3": self.collector3,
+        }
 
 
 @dataclass(frozen=True)
@@ -793,8 +1273,9 @@ class DemoGenerator:
         try:
             return self._stamps[day, hour]
         except KeyError:
-            stamp = self._stamps[day, hour] = dt.datetime(day.year, day.month, day.day, hour,
-                                                          tzinfo=UTC)
+            stamp = self._stamps[day, hour] = dt.datetime(
+                day.year, day.month, day.day, hour, tzinfo=UTC
+            )
             return stamp
 
     # -- one debtor
@@ -818,8 +1299,9 @@ class DemoGenerator:
         else:
             team, manager = staff.team_east, staff.manager
             roll = rand()
-            collector = staff.collector if roll < 0.47 else staff.collector2 if roll < 0.94 \
-                else None
+            collector = (
+                staff.collector if roll < 0.47 else staff.collector2 if roll < 0.94 else None
+            )
         if show:
             collector = staff.collectors[show.collector] if show.collector else None
             scenario = show.scenario
@@ -839,10 +1321,20 @@ class DemoGenerator:
         cease = market.country == "US" and rand() < 0.01
 
         st = _Debtor(
-            id=self._id("debtor"), index=index, market=market, city=city,
-            zone=ZoneInfo(city.timezone), debtor_type=debtor_type, scenario=scenario,
-            collector=collector, team=team, manager=manager, language=language,
-            money_days=money_days, working_days=working_days, preferred_channel=preferred,
+            id=self._id("debtor"),
+            index=index,
+            market=market,
+            city=city,
+            zone=ZoneInfo(city.timezone),
+            debtor_type=debtor_type,
+            scenario=scenario,
+            collector=collector,
+            team=team,
+            manager=manager,
+            language=language,
+            money_days=money_days,
+            working_days=working_days,
+            preferred_channel=preferred,
             contactable=not (do_not_contact or cease),
         )
         name, domain = self._company(market, city)
@@ -872,16 +1364,50 @@ class DemoGenerator:
         else:
             reason = self._one(TYPE_REASONS[debtor_type][language])
             set_by = collector or manager
-            set_at = self.seeded_at - dt.timedelta(days=self._int(2, 90),
-                                                   minutes=self._int(-600, -60))
+            set_at = self.seeded_at - dt.timedelta(
+                days=self._int(2, 90), minutes=self._int(-600, -60)
+            )
         opens, closes, lunch_from, lunch_until = market.hours
-        self.rows["debtor"].append((
-            st.id, self._uuid(), f"C{index + 1:06d}", name, debtor_type, set_by, reason, set_at,
-            collector, team, market.country, city.timezone, language, opens, closes,
-            lunch_from, lunch_until, working_days, money_days, preferred, do_not_contact, cease,
-            status, market.currency, self._one(DEBTOR_NOTES[language]), ZERO, ZERO, ZERO, 0,
-            None, 0, st.next_action_at, 0, None, created_at, self.seeded_at,
-        ))
+        self.rows["debtor"].append(
+            (
+                st.id,
+                self._uuid(),
+                f"C{index + 1:06d}",
+                name,
+                debtor_type,
+                set_by,
+                reason,
+                set_at,
+                collector,
+                team,
+                market.country,
+                city.timezone,
+                language,
+                opens,
+                closes,
+                lunch_from,
+                lunch_until,
+                working_days,
+                money_days,
+                preferred,
+                do_not_contact,
+                cease,
+                status,
+                market.currency,
+                self._one(DEBTOR_NOTES[language]),
+                ZERO,
+                ZERO,
+                ZERO,
+                0,
+                None,
+                0,
+                st.next_action_at,
+                0,
+                None,
+                created_at,
+                self.seeded_at,
+            )
+        )
         self._emit_invoices(st)
 
     def _company(self, market: Market, city: City) -> tuple[str, str]:
@@ -919,10 +1445,23 @@ class DemoGenerator:
                 email = f"{local}@{domain}" if rand() < 0.9 else ""
             contact_id = self._id("contact")
             st.contacts.append((contact_id, name))
-            self.rows["contact"].append((
-                contact_id, self._uuid(), st.id, name, role, phone, mobile, email, n == 0,
-                role in DECISION_ROLES, self._one(CONTACT_NOTES[st.language]), [], created_at,
-            ))
+            self.rows["contact"].append(
+                (
+                    contact_id,
+                    self._uuid(),
+                    st.id,
+                    name,
+                    role,
+                    phone,
+                    mobile,
+                    email,
+                    n == 0,
+                    role in DECISION_ROLES,
+                    self._one(CONTACT_NOTES[st.language]),
+                    [],
+                    created_at,
+                )
+            )
 
     def _invoices(self, st: _Debtor) -> None:
         """The debtor's invoices across the aging buckets; some paid in full or in
@@ -969,8 +1508,7 @@ class DemoGenerator:
             amount = (low + int(rand() * (high - low + 1))) * 100
             if rand() < 0.5:
                 amount += int(rand() * 100)
-            inv = _Inv(invoice_id, f"INV-{issue.year}-{seq:06d}", issue, day(due_offset),
-                       amount)
+            inv = _Inv(invoice_id, f"INV-{issue.year}-{seq:06d}", issue, day(due_offset), amount)
             invoices.append(inv)
             if forced:
                 continue
@@ -984,8 +1522,7 @@ class DemoGenerator:
                 else:
                     low, high = due_offset - 10, min(due_offset + 40, -1)
                 low = min(low, -1)
-                self._pay(st, share, day(low + int(rand() * (max(high, low) - low + 1))),
-                          only=inv)
+                self._pay(st, share, day(low + int(rand() * (max(high, low) - low + 1))), only=inv)
         self.next_id["invoice"], self.invoice_seq = next_id, seq
         invoices.sort(key=lambda inv: (inv.due, inv.issue, inv.number))
 
@@ -1018,15 +1555,26 @@ class DemoGenerator:
         if method == Payment.Method.CHEQUE:
             reference = f"CHQ {self._int(100_000, 999_999)}"
         else:
-            reference = (f"{st.market.country}{on.year}{on.month:02d}{on.day:02d}-"
-                         f"{self.payment_seq:07d}")
+            reference = (
+                f"{st.market.country}{on.year}{on.month:02d}{on.day:02d}-{self.payment_seq:07d}"
+            )
         created = self._at(on, 3)
-        self.rows["payment"].append((
-            payment_id, self._uuid(), st.id, money(allocated + extra),
-            money(extra) if extra else ZERO,
-            st.market.currency, on, method, reference, None,
-            self.staff.finance if rand() < 0.7 else None, created,
-        ))
+        self.rows["payment"].append(
+            (
+                payment_id,
+                self._uuid(),
+                st.id,
+                money(allocated + extra),
+                money(extra) if extra else ZERO,
+                st.market.currency,
+                on,
+                method,
+                reference,
+                None,
+                self.staff.finance if rand() < 0.7 else None,
+                created,
+            )
+        )
         out = self.rows["allocation"]
         for inv, share in allocations:
             out.append((self._id("allocation"), payment_id, inv.id, money(share), created))
@@ -1066,21 +1614,34 @@ class DemoGenerator:
             if status != Dispute.Status.OPEN:
                 escalated_at = min(opened + dt.timedelta(days=self._int(2, 6)), self.seeded_at)
             if escalated_at and status in (Dispute.Status.RESOLVED, Dispute.Status.REJECTED):
-                resolved_at = min(escalated_at + dt.timedelta(days=self._int(1, 5)),
-                                  self.seeded_at)
+                resolved_at = min(escalated_at + dt.timedelta(days=self._int(1, 5)), self.seeded_at)
                 if rand() < 0.6:
                     escalated_at = None  # settled by the collector, never escalated
             owner = st.manager if status == Dispute.Status.ESCALATED else st.worker
             dispute_id = self._id("dispute")
             resolution = RESOLUTIONS[status][st.lang_index] if status in RESOLUTIONS else ""
-            self.rows["dispute"].append((
-                dispute_id, self._uuid(), st.id, category, money(total),
-                DISPUTE_TEXT[category][st.lang_index], status, owner, st.worker, resolution,
-                held, opened, escalated_at, resolved_at,
-            ))
+            self.rows["dispute"].append(
+                (
+                    dispute_id,
+                    self._uuid(),
+                    st.id,
+                    category,
+                    money(total),
+                    DISPUTE_TEXT[category][st.lang_index],
+                    status,
+                    owner,
+                    st.worker,
+                    resolution,
+                    held,
+                    opened,
+                    escalated_at,
+                    resolved_at,
+                )
+            )
             for inv in linked:
                 self.rows["dispute_invoice"].append(
-                    (self._id("dispute_invoice"), dispute_id, inv.id))
+                    (self._id("dispute_invoice"), dispute_id, inv.id)
+                )
             if is_open:
                 st.open_disputes.append(dispute_id)
             st.dispute_moments.append(opened)
@@ -1108,11 +1669,25 @@ class DemoGenerator:
                 closed_at, closed_reason = at(inv.closed_on, 10), "payment"
             else:
                 closed_at, closed_reason = None, ""
-            out.append((
-                inv.id, f"{(getrandbits(128) & _UUID_MASK) | _UUID_V4:032x}", debtor_id,
-                inv.number, inv.issue, inv.due, amount, open_, disputed, currency, status,
-                closed_at, closed_reason, at(inv.issue, 2), seeded_at,
-            ))
+            out.append(
+                (
+                    inv.id,
+                    f"{(getrandbits(128) & _UUID_MASK) | _UUID_V4:032x}",
+                    debtor_id,
+                    inv.number,
+                    inv.issue,
+                    inv.due,
+                    amount,
+                    open_,
+                    disputed,
+                    currency,
+                    status,
+                    closed_at,
+                    closed_reason,
+                    at(inv.issue, 2),
+                    seeded_at,
+                )
+            )
 
     # -- calendar helpers
 
@@ -1134,8 +1709,15 @@ class DemoGenerator:
         minute = self._int(start, end - (0 if afternoon else lunch_end - lunch_start))
         if not afternoon and minute >= lunch_start:
             minute += lunch_end - lunch_start
-        local = dt.datetime(day.year, day.month, day.day, minute // 60, minute % 60,
-                            int(self.rand() * 60), tzinfo=st.zone)
+        local = dt.datetime(
+            day.year,
+            day.month,
+            day.day,
+            minute // 60,
+            minute % 60,
+            int(self.rand() * 60),
+            tzinfo=st.zone,
+        )
         return local.astimezone(UTC)
 
     # -- history
@@ -1147,8 +1729,15 @@ class DemoGenerator:
         return self._one(NOTES[st.language][key]).format(**values)
 
     def _touch(
-        self, st: _Debtor, when: dt.datetime, channel: str, outcome: str, note: str, *,
-        contact: tuple[int, str] | None = None, inbound: bool = False,
+        self,
+        st: _Debtor,
+        when: dt.datetime,
+        channel: str,
+        outcome: str,
+        note: str,
+        *,
+        contact: tuple[int, str] | None = None,
+        inbound: bool = False,
     ) -> int:
         contact = contact or self._contact_for(st)
         if channel == Channel.CALL:
@@ -1160,12 +1749,26 @@ class DemoGenerator:
         else:
             ended = None
         interaction_id = self._id("interaction")
-        self.rows["interaction"].append((
-            interaction_id, self._uuid(), st.id, contact[0], st.worker, channel,
-            Interaction.Direction.INBOUND if inbound else Interaction.Direction.OUTBOUND,
-            when, ended, outcome, outcome in Interaction.CONVERSATION_OUTCOMES, note, [], None,
-            "", ended or when,
-        ))
+        self.rows["interaction"].append(
+            (
+                interaction_id,
+                self._uuid(),
+                st.id,
+                contact[0],
+                st.worker,
+                channel,
+                Interaction.Direction.INBOUND if inbound else Interaction.Direction.OUTBOUND,
+                when,
+                ended,
+                outcome,
+                outcome in Interaction.CONVERSATION_OUTCOMES,
+                note,
+                [],
+                None,
+                "",
+                ended or when,
+            )
+        )
         return interaction_id
 
     def _noise(self, st: _Debtor, days_ago: int) -> None:
@@ -1176,17 +1779,33 @@ class DemoGenerator:
         if roll < 0.45:
             outcome = NOISE_CALLS.pick(rand)
             contact = self._contact_for(st)
-            self._touch(st, when, Channel.CALL, outcome,
-                        self._note(st, outcome, name=contact[1]), contact=contact)
+            self._touch(
+                st,
+                when,
+                Channel.CALL,
+                outcome,
+                self._note(st, outcome, name=contact[1]),
+                contact=contact,
+            )
         elif roll < 0.75:
-            self._touch(st, when, Channel.SMS, Interaction.Outcome.SENT,
-                        self._note(st, "sms", amount=self._overdue_text(st)))
+            self._touch(
+                st,
+                when,
+                Channel.SMS,
+                Interaction.Outcome.SENT,
+                self._note(st, "sms", amount=self._overdue_text(st)),
+            )
         elif roll < 0.97 or len(st.contacts) < 2:
-            self._touch(st, when, Channel.EMAIL, Interaction.Outcome.SENT,
-                        self._note(st, "email"))
+            self._touch(st, when, Channel.EMAIL, Interaction.Outcome.SENT, self._note(st, "email"))
         else:
-            self._touch(st, when, Channel.CALL, Interaction.Outcome.WRONG_NUMBER,
-                        self._note(st, "wrong_number"), contact=st.contacts[-1])
+            self._touch(
+                st,
+                when,
+                Channel.CALL,
+                Interaction.Outcome.WRONG_NUMBER,
+                self._note(st, "wrong_number"),
+                contact=st.contacts[-1],
+            )
 
     def _overdue_text(self, st: _Debtor) -> str:
         return format_money(st.overdue_payable(self.today) or st.payable(), st.market.symbol)
@@ -1201,35 +1820,61 @@ class DemoGenerator:
             self._noise(st, self._int(30, 60))
         for opened in st.dispute_moments:
             contact = st.contacts[0]
-            self._touch(st, opened, Channel.CALL, Interaction.Outcome.DISPUTE,
-                        self._note(st, "dispute", name=contact[1]), contact=contact)
+            self._touch(
+                st,
+                opened,
+                Channel.CALL,
+                Interaction.Outcome.DISPUTE,
+                self._note(st, "dispute", name=contact[1]),
+                contact=contact,
+            )
             day = self._working_day(st, opened.date() + self._int(1, 3) * DAY, back=False)
             if day < self.today:
-                self._touch(st, self._moment(st, day), Channel.EMAIL, Interaction.Outcome.SENT,
-                            self._note(st, "email_docs"), contact=contact)
+                self._touch(
+                    st,
+                    self._moment(st, day),
+                    Channel.EMAIL,
+                    Interaction.Outcome.SENT,
+                    self._note(st, "email_docs"),
+                    contact=contact,
+                )
 
         if scenario == "kept":
             self._promise(st, outcome="kept", instalments=1, made_ago=self._int(12, 30))
             if self.rand() < 0.4:
-                self._touch(st, self._moment(st, self._past_day(self._int(1, 3), st)),
-                            Channel.EMAIL, Interaction.Outcome.SENT, self._note(st, "thanks"))
+                self._touch(
+                    st,
+                    self._moment(st, self._past_day(self._int(1, 3), st)),
+                    Channel.EMAIL,
+                    Interaction.Outcome.SENT,
+                    self._note(st, "thanks"),
+                )
         elif scenario == "says_paid":
             day = self._past_day(self._int(3, 20), st)
             contact = st.contacts[0]
-            self._touch(st, self._moment(st, day), Channel.CALL, Interaction.Outcome.PAID,
-                        self._note(st, "paid", name=contact[1]), contact=contact)
+            self._touch(
+                st,
+                self._moment(st, day),
+                Channel.CALL,
+                Interaction.Outcome.PAID,
+                self._note(st, "paid", name=contact[1]),
+                contact=contact,
+            )
             self._pay(st, st.overdue_payable(self.today) or st.payable(), day - DAY)
         elif scenario == "pending":
             self._promise(st, outcome="pending", instalments=1, made_ago=self._int(1, 6))
         elif scenario == "plan_running":
-            self._promise(st, outcome="running", instalments=self._int(3, 4),
-                          made_ago=self._int(15, 40))
+            self._promise(
+                st, outcome="running", instalments=self._int(3, 4), made_ago=self._int(15, 40)
+            )
         elif scenario == "plan_new":
-            self._promise(st, outcome="pending", instalments=self._int(2, 4),
-                          made_ago=self._int(1, 7))
+            self._promise(
+                st, outcome="pending", instalments=self._int(2, 4), made_ago=self._int(1, 7)
+            )
         elif scenario == "partly":
-            self._promise(st, outcome="partly", instalments=self._int(1, 2),
-                          made_ago=self._int(25, 50))
+            self._promise(
+                st, outcome="partly", instalments=self._int(1, 2), made_ago=self._int(25, 50)
+            )
         elif scenario in ("broken", "broken_then_pending"):
             self._promise(st, outcome="broken", instalments=1, made_ago=self._int(20, 45))
             for _ in range(self._int(1, 3)):
@@ -1252,33 +1897,67 @@ class DemoGenerator:
             self._noise(st, self._int(15, 40))
         contact = st.contacts[0]
         day = self._past_day(self._int(8, 14), st)
-        self._touch(st, self._moment(st, day, afternoon=True), Channel.CALL,
-                    Interaction.Outcome.REFUSED, self._note(st, "refused", name=contact[1]),
-                    contact=contact)
+        self._touch(
+            st,
+            self._moment(st, day, afternoon=True),
+            Channel.CALL,
+            Interaction.Outcome.REFUSED,
+            self._note(st, "refused", name=contact[1]),
+            contact=contact,
+        )
         day = self._past_day(self._int(2, 6), st)
         if st.market.country == "CN":  # the team can call in person
-            self._touch(st, self._moment(st, day), Channel.VISIT, Interaction.Outcome.RIGHT_PARTY,
-                        self._note(st, "visit", name=contact[1]), contact=contact)
+            self._touch(
+                st,
+                self._moment(st, day),
+                Channel.VISIT,
+                Interaction.Outcome.RIGHT_PARTY,
+                self._note(st, "visit", name=contact[1]),
+                contact=contact,
+            )
         else:
-            self._touch(st, self._moment(st, day), Channel.LETTER, Interaction.Outcome.SENT,
-                        self._note(st, "letter"), contact=contact)
+            self._touch(
+                st,
+                self._moment(st, day),
+                Channel.LETTER,
+                Interaction.Outcome.SENT,
+                self._note(st, "letter"),
+                contact=contact,
+            )
         st.escalated = True
 
     def _callback_or_talk(self, st: _Debtor) -> None:
         contact = st.contacts[0]
         when = self._moment(st, self._past_day(self._int(1, 4), st))
         if self.rand() < 0.6:
-            self._touch(st, when, Channel.CALL, Interaction.Outcome.CALLBACK,
-                        self._note(st, "callback", name=contact[1]), contact=contact)
+            self._touch(
+                st,
+                when,
+                Channel.CALL,
+                Interaction.Outcome.CALLBACK,
+                self._note(st, "callback", name=contact[1]),
+                contact=contact,
+            )
             st.callback_at = when
         elif self.rand() < 0.5:
-            self._touch(st, when, Channel.CALL, Interaction.Outcome.RIGHT_PARTY,
-                        self._note(st, "inbound", name=contact[1]), contact=contact,
-                        inbound=True)
+            self._touch(
+                st,
+                when,
+                Channel.CALL,
+                Interaction.Outcome.RIGHT_PARTY,
+                self._note(st, "inbound", name=contact[1]),
+                contact=contact,
+                inbound=True,
+            )
         else:
-            self._touch(st, when, Channel.CALL, Interaction.Outcome.RIGHT_PARTY,
-                        self._note(st, "right_party", name=contact[1],
-                                   amount=self._overdue_text(st)), contact=contact)
+            self._touch(
+                st,
+                when,
+                Channel.CALL,
+                Interaction.Outcome.RIGHT_PARTY,
+                self._note(st, "right_party", name=contact[1], amount=self._overdue_text(st)),
+                contact=contact,
+            )
 
     def _promise(self, st: _Debtor, *, outcome: str, instalments: int, made_ago: int) -> None:
         """A promise to pay with its instalments, made `made_ago` days back.
@@ -1320,19 +1999,23 @@ class DemoGenerator:
         contact = st.contacts[0]
         symbol = st.market.symbol
         moment = self._moment(st, made_day, afternoon=rand() < 0.6)
-        values = {"name": contact[1], "date": f"{dues[0]:%Y-%m-%d}", "count": instalments,
-                  "amount": format_money(amounts[0] if instalments > 1 else total, symbol)}
+        values = {
+            "name": contact[1],
+            "date": f"{dues[0]:%Y-%m-%d}",
+            "count": instalments,
+            "amount": format_money(amounts[0] if instalments > 1 else total, symbol),
+        }
         channel = Channel.CALL
         if instalments > 1:
             note = self._note(st, "plan", **values)
-        elif st.market.country == "CN" and st.debtor_type == DebtorType.STALLING \
-                and rand() < 0.3:
+        elif st.market.country == "CN" and st.debtor_type == DebtorType.STALLING and rand() < 0.3:
             channel = Channel.VISIT
             note = self._note(st, "visit_promise", **values)
         else:
             note = self._note(st, "promise", **values)
-        interaction_id = self._touch(st, moment, channel, Interaction.Outcome.PROMISE, note,
-                                     contact=contact)
+        interaction_id = self._touch(
+            st, moment, channel, Interaction.Outcome.PROMISE, note, contact=contact
+        )
         promise_id = self._id("promise")
         reminder = Channel.SMS if st.market.country == "CN" or rand() < 0.5 else Channel.EMAIL
         kept_total = 0
@@ -1352,15 +2035,17 @@ class DemoGenerator:
                     status = Instalment.Status.PARTLY_KEPT
                 else:
                     status = Instalment.Status.BROKEN
-                self._instalment_reminder(st, promise_id, instalment_id, due, amount, reminder,
-                                          made_day, contact)
+                self._instalment_reminder(
+                    st, promise_id, instalment_id, due, amount, reminder, made_day, contact
+                )
             else:
                 status = Instalment.Status.PENDING
                 st.pending.append((promise_id, instalment_id, due, reminder))
             kept_total += paid
             statuses.append(status)
-            self.rows["instalment"].append((instalment_id, promise_id, n + 1, due,
-                                            money(amount), money(paid), status))
+            self.rows["instalment"].append(
+                (instalment_id, promise_id, n + 1, due, money(amount), money(paid), status)
+            )
 
         if Instalment.Status.PENDING in statuses:
             status = PromiseToPay.Status.PENDING
@@ -1374,14 +2059,34 @@ class DemoGenerator:
         evaluated = None
         if status != PromiseToPay.Status.PENDING:
             evaluated = min(self._at(dues[-1] + DAY, 0), self.seeded_at)
-        self.rows["promise"].append((
-            promise_id, self._uuid(), st.id, interaction_id, contact[0], st.worker, money(total),
-            money(kept_total), st.market.currency, status, reminder, moment, evaluated,
-        ))
+        self.rows["promise"].append(
+            (
+                promise_id,
+                self._uuid(),
+                st.id,
+                interaction_id,
+                contact[0],
+                st.worker,
+                money(total),
+                money(kept_total),
+                st.market.currency,
+                status,
+                reminder,
+                moment,
+                evaluated,
+            )
+        )
 
     def _instalment_reminder(
-        self, st: _Debtor, promise_id: int, instalment_id: int, due: dt.date, amount: int,
-        channel: str, made_day: dt.date, contact: tuple[int, str],
+        self,
+        st: _Debtor,
+        promise_id: int,
+        instalment_id: int,
+        due: dt.date,
+        amount: int,
+        channel: str,
+        made_day: dt.date,
+        contact: tuple[int, str],
     ) -> None:
         """The message sent the working day before a past instalment, and the
         follow-up that planned it (done)."""
@@ -1389,19 +2094,44 @@ class DemoGenerator:
         if day <= made_day:
             return
         when = self._moment(st, day)
-        self._touch(st, when, channel, Interaction.Outcome.SENT,
-                    self._note(st, f"{channel}_instalment", date=f"{due:%Y-%m-%d}",
-                               amount=format_money(amount, st.market.symbol)), contact=contact)
-        self._followup(st, action=channel, reason=FollowUp.Reason.PROMISE_REMINDER, due_at=when,
-                       slot_reason="", status=FollowUp.Status.DONE, promise=promise_id,
-                       instalment=instalment_id)
+        self._touch(
+            st,
+            when,
+            channel,
+            Interaction.Outcome.SENT,
+            self._note(
+                st,
+                f"{channel}_instalment",
+                date=f"{due:%Y-%m-%d}",
+                amount=format_money(amount, st.market.symbol),
+            ),
+            contact=contact,
+        )
+        self._followup(
+            st,
+            action=channel,
+            reason=FollowUp.Reason.PROMISE_REMINDER,
+            due_at=when,
+            slot_reason="",
+            status=FollowUp.Status.DONE,
+            promise=promise_id,
+            instalment=instalment_id,
+        )
 
     # -- follow-ups
 
     def _followup(
-        self, st: _Debtor, *, action: str, reason: str, due_at: dt.datetime, slot_reason: str,
-        status: str = FollowUp.Status.SCHEDULED, promise: int | None = None,
-        instalment: int | None = None, invoice: int | None = None,
+        self,
+        st: _Debtor,
+        *,
+        action: str,
+        reason: str,
+        due_at: dt.datetime,
+        slot_reason: str,
+        status: str = FollowUp.Status.SCHEDULED,
+        promise: int | None = None,
+        instalment: int | None = None,
+        invoice: int | None = None,
         assigned_to: int | None = None,
     ) -> None:
         key = (reason, due_at)
@@ -1410,11 +2140,32 @@ class DemoGenerator:
         st.followup_keys.add(key)
         done = status == FollowUp.Status.DONE
         created = due_at - 2 * DAY if done else min(due_at - 2 * DAY, self.seeded_at - DAY)
-        self.rows["followup"].append((
-            self._id("followup"), self._uuid(), st.id, action, reason, due_at, slot_reason,
-            status, assigned_to or st.collector, promise, instalment, invoice, created,
-            due_at if done else None, [], None, None, 0, "", None, None, "",
-        ))
+        self.rows["followup"].append(
+            (
+                self._id("followup"),
+                self._uuid(),
+                st.id,
+                action,
+                reason,
+                due_at,
+                slot_reason,
+                status,
+                assigned_to or st.collector,
+                promise,
+                instalment,
+                invoice,
+                created,
+                due_at if done else None,
+                [],
+                None,
+                None,
+                0,
+                "",
+                None,
+                None,
+                "",
+            )
+        )
         if not done and (st.next_action_at is None or due_at < st.next_action_at):
             st.next_action_at = due_at
 
@@ -1426,7 +2177,8 @@ class DemoGenerator:
         would give for it (best weekdays, first minutes of the day, afternoons)."""
         days = [self._day(n) for n in range(earliest, latest + 1)]
         days = [d for d in days if d.weekday() in st.working_days] or [
-            self._working_day(st, self._day(earliest), back=False)]
+            self._working_day(st, self._day(earliest), back=False)
+        ]
         day = self.rng.choices(days, [WEEKDAY_PREFERENCE[d.weekday()] for d in days])[0]
         opens = st.market.hours[0]
         if self.rand() < 0.6:
@@ -1453,35 +2205,60 @@ class DemoGenerator:
             if day <= self.today:
                 day = due
             local = self._local(st, day, 10, 0)
-            self._followup(st, action=channel, reason=Reason.PROMISE_REMINDER,
-                           due_at=local.astimezone(UTC),
-                           slot_reason=f"{local:%a %H:%M} local: before the instalment due "
-                                       f"{due:%Y-%m-%d}",
-                           promise=promise_id, instalment=instalment_id)
+            self._followup(
+                st,
+                action=channel,
+                reason=Reason.PROMISE_REMINDER,
+                due_at=local.astimezone(UTC),
+                slot_reason=f"{local:%a %H:%M} local: before the instalment due {due:%Y-%m-%d}",
+                promise=promise_id,
+                instalment=instalment_id,
+            )
         elif st.broken:
             due_at, why = self._slot(st, earliest=1, latest=3)
-            self._followup(st, action=Channel.CALL, reason=Reason.BROKEN_PROMISE, due_at=due_at,
-                           slot_reason=why)
+            self._followup(
+                st,
+                action=Channel.CALL,
+                reason=Reason.BROKEN_PROMISE,
+                due_at=due_at,
+                slot_reason=why,
+            )
         if st.open_disputes:
             due_at, why = self._slot(st, earliest=2, latest=7)
-            self._followup(st, action=Channel.CALL, reason=Reason.DISPUTE_REVIEW, due_at=due_at,
-                           slot_reason=why,
-                           assigned_to=st.manager if self.rand() < 0.3 else None)
+            self._followup(
+                st,
+                action=Channel.CALL,
+                reason=Reason.DISPUTE_REVIEW,
+                due_at=due_at,
+                slot_reason=why,
+                assigned_to=st.manager if self.rand() < 0.3 else None,
+            )
         if st.callback_at is not None:
             asked = st.callback_at.astimezone(st.zone).date()
             day = self._working_day(st, max(asked + DAY, self.today), back=False)
             local = self._local(st, day, 15, 30)
-            self._followup(st, action=Channel.CALL, reason=Reason.CALLBACK,
-                           due_at=local.astimezone(UTC),
-                           slot_reason=f"{local:%a %H:%M} local: the time they asked for")
+            self._followup(
+                st,
+                action=Channel.CALL,
+                reason=Reason.CALLBACK,
+                due_at=local.astimezone(UTC),
+                slot_reason=f"{local:%a %H:%M} local: the time they asked for",
+            )
         if st.escalated:
             due_at, why = self._slot(st, earliest=2, latest=8)
             if st.market.country == "CN":
-                self._followup(st, action=Channel.VISIT, reason=Reason.VISIT, due_at=due_at,
-                               slot_reason=why)
+                self._followup(
+                    st, action=Channel.VISIT, reason=Reason.VISIT, due_at=due_at, slot_reason=why
+                )
             else:
-                self._followup(st, action=Channel.LETTER, reason=Reason.ESCALATION,
-                               due_at=due_at, slot_reason=why, assigned_to=st.manager)
+                self._followup(
+                    st,
+                    action=Channel.LETTER,
+                    reason=Reason.ESCALATION,
+                    due_at=due_at,
+                    slot_reason=why,
+                    assigned_to=st.manager,
+                )
         overdue = [inv for inv in st.invoices if inv.payable > 0 and inv.due < self.today]
         if overdue and not st.pending and not st.open_disputes:
             if self.rand() < 0.4:  # already due
@@ -1492,5 +2269,11 @@ class DemoGenerator:
                 why = f"{local:%a %H:%M} local: first 15 min of their working day"
             else:
                 due_at, why = self._slot(st, earliest=1, latest=10)
-            self._followup(st, action=st.preferred_channel, reason=Reason.DUNNING_STEP,
-                           due_at=due_at, slot_reason=why, invoice=overdue[0].id)
+            self._followup(
+                st,
+                action=st.preferred_channel,
+                reason=Reason.DUNNING_STEP,
+                due_at=due_at,
+                slot_reason=why,
+                invoice=overdue[0].id,
+            )

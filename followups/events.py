@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -78,7 +79,7 @@ def _plan_single(
         return None
     action = planning._substitute(action, contact, limits.blocked_channels)
     history = policy.histories([debtor.pk], now=earliest)[debtor.pk]
-    slot = timing.best_slot(
+    candidates = timing.slots(
         policy.calendar_for(debtor),
         limits,
         history,
@@ -86,13 +87,28 @@ def _plan_single(
         now=earliest,
         deadline=deadline,
         negotiation=negotiation,
+        limit=8,
     )
+    # Two instalments a day apart may want the same moment: the second takes
+    # the next best one rather than none.
+    taken = set(
+        FollowUp.objects.filter(
+            debtor=debtor,
+            reason=reason,
+            status__in=FollowUp.OPEN_STATUSES,
+            due_at__in=[c.at for c in candidates],
+        )
+        .exclude(instalment=instalment, promise=promise)
+        .values_list("due_at", flat=True)
+    )
+    slot = next((c for c in candidates if c.at not in taken), None)
     if slot is None:
         return None
     followup, _created = FollowUp.objects.get_or_create(
         debtor=debtor,
         reason=reason,
         due_at=slot.at,
+        status=FollowUp.Status.SCHEDULED,
         defaults={
             "action": action,
             "slot_reason": slot.explain()[:255],
@@ -244,65 +260,85 @@ def _plan_reminder(debtor, promise, instalment, channel, contact, now) -> Follow
 
 
 def on_promise_outcomes(*, changes: list[tuple[PromiseToPay, str, str]], now=None) -> None:
-    """React to promises whose status changed: (promise, before, after)."""
+    """React to promises whose status changed: (promise, before, after). Set-based;
+    the thank-you and the broken-promise call are planned once this commits."""
     now = now or timezone.now()
-    touched: set[int] = set()
-    for promise, before, after in changes:
-        if before == after:
-            continue
+    kept = [p for p, before, after in changes if before != after and after == "kept"]
+    broken = [p for p, before, after in changes if before != after and after == "broken"]
+    ended = kept + broken
+    if not ended:
+        return
+    debtor_ids = {p.debtor_id for p in ended}
+    FollowUp.objects.filter(
+        promise__in=ended,
+        reason=FollowUp.Reason.PROMISE_REMINDER,
+        status=FollowUp.Status.SCHEDULED,
+    ).update(status=FollowUp.Status.CANCELLED, completed_at=now)
+    CadenceState.objects.filter(debtor_id__in=debtor_ids).update(paused_until=None)
+    still_promised = PromiseToPay.objects.filter(
+        debtor_id=OuterRef("pk"), status=PromiseToPay.Status.PENDING
+    )
+    Debtor.objects.filter(id__in=debtor_ids, status=Debtor.Status.PROMISED).exclude(
+        Exists(still_promised)
+    ).update(status=Debtor.Status.ACTIVE)
+    if broken:
+        # Escalate one step: the cadence moves on and its scheduled step goes.
+        broken_ids = {p.debtor_id for p in broken}
+        CadenceState.objects.bulk_create(
+            [CadenceState(debtor_id=p.debtor_id, debtor_type=p.debtor.debtor_type) for p in broken],
+            ignore_conflicts=True,
+        )
+        CadenceState.objects.filter(debtor_id__in=broken_ids).update(
+            next_sequence=F("next_sequence") + 1
+        )
+        FollowUp.objects.filter(
+            debtor_id__in=broken_ids,
+            reason=FollowUp.Reason.DUNNING_STEP,
+            status=FollowUp.Status.SCHEDULED,
+        ).update(status=FollowUp.Status.CANCELLED, completed_at=now)
+    ids = [p.pk for p in ended]
+
+    def plan_after_commit():
+        from .tasks import promise_followups_task
+
+        promise_followups_task.delay(ids)
+
+    transaction.on_commit(plan_after_commit, robust=True)
+
+
+def promise_followups(promise_ids: Iterable[int], *, now=None) -> int:
+    """After promises ended: a thank-you for a kept one (written channels), a
+    call at the next good moment for a broken one."""
+    now = now or timezone.now()
+    planned = 0
+    promises = PromiseToPay.objects.filter(pk__in=list(promise_ids)).select_related(
+        "debtor", "contact"
+    )
+    for promise in promises:
         debtor = promise.debtor
-        touched.add(debtor.pk)
-        if after in (PromiseToPay.Status.KEPT, PromiseToPay.Status.BROKEN):
-            FollowUp.objects.filter(
-                promise=promise,
-                reason=FollowUp.Reason.PROMISE_REMINDER,
-                status=FollowUp.Status.SCHEDULED,
-            ).update(status=FollowUp.Status.CANCELLED, completed_at=now)
-            CadenceState.objects.filter(debtor=debtor).update(paused_until=None)
-            if (
-                not debtor.promises.filter(status=PromiseToPay.Status.PENDING)
-                .exclude(pk=promise.pk)
-                .exists()
-            ):
-                Debtor.objects.filter(pk=debtor.pk, status=Debtor.Status.PROMISED).update(
-                    status=Debtor.Status.ACTIVE
-                )
-        if after == PromiseToPay.Status.KEPT and promise.reminder_channel in (
+        contact = promise.contact or debtor.contacts.order_by("-is_primary", "name").first()
+        if promise.status == PromiseToPay.Status.KEPT and promise.reminder_channel in (
             Channel.SMS,
             Channel.EMAIL,
         ):
-            _plan_single(
-                debtor,
-                action=promise.reminder_channel,
-                reason=FollowUp.Reason.PROMISE_THANKS,
-                earliest=now,
-                deadline=now + dt.timedelta(days=1),
-                contact=promise.contact,
-                promise=promise,
-            )
-        elif after == PromiseToPay.Status.BROKEN:
-            # Escalate one step, and call at the next good moment.
-            state, _created = CadenceState.objects.get_or_create(
-                debtor=debtor, defaults={"debtor_type": debtor.debtor_type}
-            )
-            state.next_sequence += 1
-            state.save(update_fields=["next_sequence", "updated_at"])
-            FollowUp.objects.filter(
-                debtor=debtor,
-                reason=FollowUp.Reason.DUNNING_STEP,
-                status=FollowUp.Status.SCHEDULED,
-            ).update(status=FollowUp.Status.CANCELLED, completed_at=now)
-            _plan_single(
-                debtor,
-                action=Channel.CALL,
-                reason=FollowUp.Reason.BROKEN_PROMISE,
-                earliest=now,
-                deadline=now + dt.timedelta(days=1),
-                contact=promise.contact,
-                promise=promise,
-                negotiation=True,
-            )
-    planning.next_action_refresh(touched)
+            action, reason, negotiation = promise.reminder_channel, "promise_thanks", False
+        elif promise.status == PromiseToPay.Status.BROKEN:
+            action, reason, negotiation = Channel.CALL, "broken_promise", True
+        else:
+            continue
+        followup = _plan_single(
+            debtor,
+            action=action,
+            reason=reason,
+            earliest=now,
+            deadline=now + dt.timedelta(days=1),
+            contact=contact,
+            promise=promise,
+            negotiation=negotiation,
+        )
+        planned += followup is not None
+        planning.next_action_refresh([debtor.pk])
+    return planned
 
 
 def on_payments(debtor_ids: Iterable[int], *, now=None) -> None:

@@ -309,9 +309,12 @@ class FollowUp(models.Model):
         verbose_name = _("follow-up")
         verbose_name_plural = _("follow-ups")
         constraints = [
-            # A retried task or a double click never makes the same follow-up twice.
+            # A retried task or a double click never makes the same follow-up
+            # twice; a cancelled or finished one does not block its slot.
             models.UniqueConstraint(
-                fields=["debtor", "reason", "due_at"], name="followup_once_per_slot"
+                fields=["debtor", "reason", "due_at"],
+                condition=Q(status__in=["scheduled", "claimed", "in_progress"]),
+                name="followup_once_per_slot",
             ),
         ]
         indexes = [
@@ -518,3 +521,22 @@ class ContactRate(models.Model):
         return (
             f"{self.team_id or '*'} {self.weekday}/{self.hour:02d}: {self.successes}/{self.trials}"
         )
+
+
+class DebtorClaim(models.Model):
+    """Who is working a debtor right now (one browser session or API client),
+    until when. Taken by the queue's Next; it lapses if abandoned."""
+
+    debtor = models.OneToOneField(Debtor, on_delete=models.CASCADE, related_name="claim")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    holder = models.CharField(max_length=64)
+    claimed_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("claim")
+        verbose_name_plural = _("claims")
+        indexes = [models.Index(fields=["user", "holder"], name="claim_holder")]
+
+    def __str__(self) -> str:
+        return f"{self.debtor_id} by {self.user_id} until {self.expires_at:%H:%M}"

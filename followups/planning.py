@@ -300,7 +300,8 @@ class Planner:
             "debtor_id", "-is_primary", "name"
         ):
             contacts.setdefault(contact.debtor_id, contact)
-        owners = dict(
+        owners: dict[int, int] = {}
+        for debtor_id, owner_id in (
             Dispute.objects.filter(
                 debtor_id__in=[d.id for d in debtors if d.disputed_balance > 0],
                 status__in=[Dispute.Status.OPEN, Dispute.Status.ESCALATED],
@@ -308,7 +309,8 @@ class Planner:
             )
             .order_by("debtor_id", "opened_at")
             .values_list("debtor_id", "owner_id")
-        )
+        ):
+            owners.setdefault(debtor_id, owner_id)  # the oldest open dispute's owner
         history = policy.histories(ids, now=self.now)
         debtor_rates = _debtor_rates(ids, self.now)
 
@@ -361,6 +363,17 @@ class Planner:
             open_next = [r for r in open_next if r not in scheduled_steps]
 
         whole_dispute = 0 < debtor.open_balance <= debtor.disputed_balance
+        if not whole_dispute:
+            # The dispute is settled (or covers only part): its review no
+            # longer holds the cadence up.
+            reviews = {
+                r["id"]
+                for r in open_next
+                if r["reason"] == FollowUp.Reason.DISPUTE_REVIEW and r["status"] == "scheduled"
+            }
+            if reviews and not debtor.disputed_balance:
+                plan.cancel |= reviews
+                open_next = [r for r in open_next if r["id"] not in reviews]
         if whole_dispute:
             plan.cancel |= {r["id"] for r in scheduled_steps}
             if not any(r["reason"] == FollowUp.Reason.DISPUTE_REVIEW for r in open_rows):
@@ -383,7 +396,8 @@ class Planner:
                 )
             self.counts["dispute_paused"] += 1
             return
-        if state.paused_until and self.now.date() <= state.paused_until:
+        local_today = self.now.astimezone(policy.calendar_zone(debtor)).date()
+        if state.paused_until and local_today <= state.paused_until:
             plan.cancel |= {r["id"] for r in scheduled_steps}
             self.counts["promise_paused"] += 1
             return

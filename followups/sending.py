@@ -132,9 +132,7 @@ def _give_up(followup: FollowUp, status: str, error: str, now: dt.datetime) -> N
     followup.last_error = error[:2000]
     followup.lease_until = None
     followup.completed_at = now
-    followup.save(
-        update_fields=["status", "last_error", "lease_until", "completed_at", "attempts"]
-    )
+    followup.save(update_fields=["status", "last_error", "lease_until", "completed_at", "attempts"])
 
 
 def _send(followup: FollowUp, contact: Contact, now: dt.datetime) -> str:

@@ -66,3 +66,11 @@ def nightly_task() -> dict:
     result["plan"] = plan_all()
     logger.info("nightly follow-up run: %s", result)
     return result
+
+
+@shared_task(name="followups.tasks.promise_followups_task")
+def promise_followups_task(promise_ids: list[int]) -> int:
+    """Thank-you or broken-promise call for promises that just ended."""
+    from .events import promise_followups
+
+    return promise_followups(promise_ids)

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from accounts.models import AuditEvent
 from collections_crm.exceptions import ApplicationError
 from debtors import services
-from debtors.models import Debtor, Dispute, Invoice
+from debtors.models import Debtor, Dispute
 from debtors.signals import debtors_changed
 from followups import planning, policy
 from followups.models import EngineSettings, FollowUp

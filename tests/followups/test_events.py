@@ -253,14 +253,17 @@ class TestPromiseKept:
 
 
 class TestPromiseBroken:
-    def test_a_broken_promise_escalates_one_step_and_plans_a_call(self, debtor, clock):
+    def test_a_broken_promise_escalates_one_step_and_plans_a_call(
+        self, debtor, clock, django_capture_on_commit_callbacks
+    ):
         made = promise(debtor, (D(2026, 11, 9), "300"), (D(2026, 11, 16), "200"))
         reminders = open_followups(debtor, R.PROMISE_REMINDER)
         debtor.followups.filter(reason=R.PROMISE_CONFIRMATION).update(status="done")
         # Thursday 12 November: the first instalment plus the grace days has passed.
         late = datetime.datetime(2026, 11, 12, 10, 0, tzinfo=SHANGHAI)
         clock.move_to(late)
-        assert promise_evaluate_due() == {"broken": 1}
+        with django_capture_on_commit_callbacks(execute=True):  # the call is planned on commit
+            assert promise_evaluate_due() == {"broken": 1}
         made.refresh_from_db()
         assert made.status == PromiseToPay.Status.BROKEN
         for reminder in reminders:

@@ -321,6 +321,21 @@ class TestManagersCadence:
         assert not debtor.followups.exists()
 
 
+class TestReplan:
+    def test_re_planning_an_unchanged_debtor_leaves_them_a_step(self):
+        # An event (payment, dispute) asks to plan again; the best moment is
+        # the same as before, so the new step lands on the cancelled one's slot.
+        debtor = debtor_owing()
+        plan(debtor)
+        before = the_step(debtor)
+        counts = plan(debtor, now=NOW + datetime.timedelta(minutes=1), replan=True)
+        assert counts["planned"] == 1
+        after = the_step(debtor)
+        assert after.due_at == before.due_at
+        debtor.refresh_from_db()
+        assert debtor.next_action_at == after.due_at
+
+
 class TestTypeChange:
     def test_a_new_type_starts_its_cadence_from_the_first_step(
         self, personas, django_capture_on_commit_callbacks

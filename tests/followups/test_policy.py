@@ -61,7 +61,9 @@ def cn_debtor(**fields) -> Debtor:
 
 
 def call(debtor, at, outcome=Interaction.Outcome.NO_ANSWER, **fields):
-    return InteractionFactory(debtor=debtor, channel="call", started_at=at, outcome=outcome, **fields)
+    return InteractionFactory(
+        debtor=debtor, channel="call", started_at=at, outcome=outcome, **fields
+    )
 
 
 def codes(violations) -> list[str]:

@@ -54,10 +54,22 @@ DEMO_USERS: dict[str, tuple[str, str | None, str, str, str, str]] = {
     "collector": (User.Role.COLLECTOR, EAST, Language.EN, "Asia/Shanghai", "Yang", "Liu"),
     "collector2": (User.Role.COLLECTOR, EAST, Language.ZH_HANS, "Asia/Shanghai", "伟", "张"),
     "finance": (User.Role.FINANCE, None, Language.EN, "Asia/Shanghai", "Min", "Zhou"),
-    "manager2": (User.Role.MANAGER, NORTH_AMERICA, Language.EN, "America/New_York", "Sarah",
-                 "Mitchell"),
-    "collector3": (User.Role.COLLECTOR, NORTH_AMERICA, Language.EN, "America/New_York", "David",
-                   "Ortiz"),
+    "manager2": (
+        User.Role.MANAGER,
+        NORTH_AMERICA,
+        Language.EN,
+        "America/New_York",
+        "Sarah",
+        "Mitchell",
+    ),
+    "collector3": (
+        User.Role.COLLECTOR,
+        NORTH_AMERICA,
+        Language.EN,
+        "America/New_York",
+        "David",
+        "Ortiz",
+    ),
 }
 
 POLICIES = POLICY_PACKS
@@ -85,8 +97,11 @@ def _check_columns() -> None:
         fields = {f.attname: f for f in model._meta.concrete_fields}
         given = set(COLUMNS[table])
         unknown = sorted(given - set(fields))
-        missing = sorted(name for name, f in fields.items()
-                         if name not in given and not (f.null or f.has_db_default()))
+        missing = sorted(
+            name
+            for name, f in fields.items()
+            if name not in given and not (f.null or f.has_db_default())
+        )
         if unknown or missing:
             raise CommandError(
                 f"followups/demo_data.py COLUMNS[{table!r}] is out of date with "
@@ -173,8 +188,16 @@ def _copy_line_formatter(model: type[models.Model], columns: tuple[str, ...]):
             expr = f"(N if {v} is None else {expr})"
         parts.append("{" + expr + "}")
     source = 'lambda r: f"' + "\\t".join(parts) + '\\n"'
-    namespace = {"E": _COPY_ESCAPES, "N": "\\N", "T": "t", "F": "f", "BS": "\\",
-                 "M": memo, "remember": remember, "dumps": json.dumps}
+    namespace = {
+        "E": _COPY_ESCAPES,
+        "N": "\\N",
+        "T": "t",
+        "F": "f",
+        "BS": "\\",
+        "M": memo,
+        "remember": remember,
+        "dumps": json.dumps,
+    }
     return eval(compile(source, f"<copy {model._meta.db_table}>", "eval"), namespace)  # noqa: S307
 
 
@@ -200,7 +223,8 @@ class _CopyWriter:
         self._error: BaseException | None = None
         self._cursor = connection.cursor()
         self._thread = threading.Thread(
-            target=self._ship, args=(self._cursor.cursor,), name="seed-demo-copy", daemon=True)
+            target=self._ship, args=(self._cursor.cursor,), name="seed-demo-copy", daemon=True
+        )
         self._thread.start()
 
     def write(self, rows: Rows) -> None:
@@ -260,17 +284,36 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--debtors", type=int, default=300, help="How many debtors (300).")
         parser.add_argument("--seed", type=int, default=42, help="Random seed (42).")
-        parser.add_argument("--invoices-per-debtor", type=int, default=None,
-                            help="Exactly K invoices per debtor (default: 1 to 10).")
-        parser.add_argument("--today", type=_date, default=None,
-                            help="The date the book is aged against (default: today).")
-        parser.add_argument("--if-empty", action="store_true",
-                            help="Do nothing when the database already has users.")
-        parser.add_argument("--method", choices=("auto", "insert", "copy"), default="auto",
-                            help="How rows are written; auto: COPY on PostgreSQL, else INSERT.")
-        parser.add_argument("--history-percent", type=_percent, default=None,
-                            help="Share of debtors with calls and promises (default: all up "
-                                 "to 20,000 debtors, then 30%%).")
+        parser.add_argument(
+            "--invoices-per-debtor",
+            type=int,
+            default=None,
+            help="Exactly K invoices per debtor (default: 1 to 10).",
+        )
+        parser.add_argument(
+            "--today",
+            type=_date,
+            default=None,
+            help="The date the book is aged against (default: today).",
+        )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing when the database already has users.",
+        )
+        parser.add_argument(
+            "--method",
+            choices=("auto", "insert", "copy"),
+            default="auto",
+            help="How rows are written; auto: COPY on PostgreSQL, else INSERT.",
+        )
+        parser.add_argument(
+            "--history-percent",
+            type=_percent,
+            default=None,
+            help="Share of debtors with calls and promises (default: all up "
+            "to 20,000 debtors, then 30%%).",
+        )
 
     def handle(self, *args, **options) -> None:
         if options["if_empty"] and User.objects.exists():
@@ -289,8 +332,11 @@ class Command(BaseCommand):
         _check_columns()
         today = options["today"] or timezone.localdate()
         params = DemoParams(
-            today=today, debtors=options["debtors"], seed=options["seed"],
-            invoices_per_debtor=ipd, history_percent=options["history_percent"],
+            today=today,
+            debtors=options["debtors"],
+            seed=options["seed"],
+            invoices_per_debtor=ipd,
+            history_percent=options["history_percent"],
         )
 
         phases: dict[str, float] = {}
@@ -324,8 +370,13 @@ class Command(BaseCommand):
                     # Statistics for the summary query; autovacuum does the rest.
                     mark = time.perf_counter()
                     with connection.cursor() as cursor:
-                        cursor.execute("ANALYZE " + ", ".join(
-                            connection.ops.quote_name(m._meta.db_table) for m in (Debtor, Invoice)))
+                        cursor.execute(
+                            "ANALYZE "
+                            + ", ".join(
+                                connection.ops.quote_name(m._meta.db_table)
+                                for m in (Debtor, Invoice)
+                            )
+                        )
                     phases["analyze"] = time.perf_counter() - mark
                 # Before the secondary indexes come back: cheaper updates.
                 mark = time.perf_counter()
@@ -351,11 +402,11 @@ class Command(BaseCommand):
             f"(seed {params.seed}, aged as of {today:%Y-%m-%d})"
         )
         if options["verbosity"] > 1:
-            self.stdout.write("seed_demo: " + ", ".join(
-                f"{name} {seconds:.1f} s" for name, seconds in phases.items()))
-        self.stdout.write(
-            f"seed_demo: logins (password {DEMO_PASSWORD}): " + ", ".join(DEMO_USERS)
-        )
+            self.stdout.write(
+                "seed_demo: "
+                + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in phases.items())
+            )
+        self.stdout.write(f"seed_demo: logins (password {DEMO_PASSWORD}): " + ", ".join(DEMO_USERS))
 
 
 def _reminders_due_now(*, today: dt.date) -> None:
@@ -363,28 +414,47 @@ def _reminders_due_now(*, today: dt.date) -> None:
     one forgetful debtor who agreed to messages at any hour, with an SMS and an
     email reminder due since the start of the day."""
     debtor = (
-        Debtor.objects.filter(debtor_type="forgetful", open_balance__gt=0, do_not_contact=False,
-                              cease_contact=False, contacts__is_primary=True)
-        .exclude(contacts__mobile="").exclude(contacts__email="")
-        .order_by("id").first()
+        Debtor.objects.filter(
+            debtor_type="forgetful",
+            open_balance__gt=0,
+            do_not_contact=False,
+            cease_contact=False,
+            contacts__is_primary=True,
+        )
+        .exclude(contacts__mobile="")
+        .exclude(contacts__email="")
+        .order_by("id")
+        .first()
     )
     if debtor is None:
         return
-    all_day = {"business_hours_start": dt.time(0), "business_hours_end": dt.time(23, 59),
-               "lunch_start": None, "lunch_end": None, "working_days": list(range(7)),
-               "country": ""}
+    all_day = {
+        "business_hours_start": dt.time(0),
+        "business_hours_end": dt.time(23, 59),
+        "lunch_start": None,
+        "lunch_end": None,
+        "working_days": list(range(7)),
+        "country": "",
+    }
     Debtor.objects.filter(pk=debtor.pk).update(**all_day)
     DebtorPolicyOverride.objects.create(
-        debtor=debtor, allowed_from_local=dt.time(0), allowed_until_local=dt.time(23, 59),
+        debtor=debtor,
+        allowed_from_local=dt.time(0),
+        allowed_until_local=dt.time(23, 59),
         quiet_weekdays=[],
         reason="Asked in writing for payment reminders at any hour (demo: the worker sends "
-               "these as soon as it starts).")
+        "these as soon as it starts).",
+    )
     due = dt.datetime.combine(today, dt.time(0), tzinfo=dt.UTC)
     for minute, action in enumerate(("sms", "email")):
         FollowUp.objects.create(
-            debtor=debtor, action=action, reason=FollowUp.Reason.DUNNING_STEP,
+            debtor=debtor,
+            action=action,
+            reason=FollowUp.Reason.DUNNING_STEP,
             due_at=due + dt.timedelta(minutes=minute),
-            slot_reason="Demo: due now", assigned_to=debtor.assigned_collector)
+            slot_reason="Demo: due now",
+            assigned_to=debtor.assigned_collector,
+        )
     Debtor.objects.filter(pk=debtor.pk, next_action_at__gt=due).update(next_action_at=due)
 
 
@@ -405,18 +475,30 @@ def _create_staff(*, today: dt.date) -> Staff:
     users = {}
     for username, (role, team, language, tz, first, last) in DEMO_USERS.items():
         users[username] = User(
-            username=username, password=password, role=role,
-            team=teams[team] if team else None, language=language, timezone=tz,
-            first_name=first, last_name=last, email=f"{username}@example.com",
-            is_staff=role == User.Role.ADMIN, is_superuser=role == User.Role.ADMIN,
+            username=username,
+            password=password,
+            role=role,
+            team=teams[team] if team else None,
+            language=language,
+            timezone=tz,
+            first_name=first,
+            last_name=last,
+            email=f"{username}@example.com",
+            is_staff=role == User.Role.ADMIN,
+            is_superuser=role == User.Role.ADMIN,
             date_joined=joined,
         )
     User.objects.bulk_create(users.values())
     ids = dict(User.objects.filter(username__in=DEMO_USERS).values_list("username", "id"))
     return Staff(
-        team_east=teams[EAST].pk, team_na=teams[NORTH_AMERICA].pk,
-        collector=ids["collector"], collector2=ids["collector2"], collector3=ids["collector3"],
-        manager=ids["manager"], manager2=ids["manager2"], finance=ids["finance"],
+        team_east=teams[EAST].pk,
+        team_na=teams[NORTH_AMERICA].pk,
+        collector=ids["collector"],
+        collector2=ids["collector2"],
+        collector3=ids["collector3"],
+        manager=ids["manager"],
+        manager2=ids["manager2"],
+        finance=ids["finance"],
     )
 
 
@@ -424,7 +506,8 @@ def _create_policies() -> int:
     created = 0
     for pack, values in POLICIES.items():
         _, was_created = ContactPolicy.objects.get_or_create(
-            pack=pack, debtor_type="", defaults=values)
+            pack=pack, debtor_type="", defaults=values
+        )
         created += was_created
     return created
 

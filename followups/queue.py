@@ -1,0 +1,400 @@
+"""The call queue: today's work for one person, ranked, with the reasons shown.
+
+A queue item is a debtor with an open call or visit assigned to the user and
+due by the end of the user's day. The database orders candidates by what
+matters most (the reason, then overdue amount x age, from summary columns and
+indexes); the top few hundred are then checked against the contact policy at
+this moment and re-ranked with the "good moment now" signal from the timing
+engine. Its cost does not grow with invoices, and barely with the portfolio.
+
+Claims: **Next** claims the best item for one browser session (``holder``)
+under a lease, so two sessions or two people never work the same debtor at
+once. Claiming locks the candidate debtor rows with ``SKIP LOCKED`` and writes
+the claim with an upsert that only takes an expired claim or one's own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from debtors.models import Debtor, DebtorType
+from debtors.permissions import debtor_queryset_for_user
+
+from . import policy, timing
+from .models import DebtorClaim, FollowUp, Instalment, Interaction, PromiseToPay
+
+QUEUE_ACTIONS = ("call", "visit")
+CLAIM_LEASE = dt.timedelta(minutes=15)
+CANDIDATES = 200
+PAGE = 50
+CALLBACK_WINDOW = dt.timedelta(minutes=30)
+
+# What each reason is worth in the ranking: the order a collector would pick.
+REASON_POINTS = {
+    FollowUp.Reason.BROKEN_PROMISE: 900,
+    FollowUp.Reason.CALLBACK: 700,
+    FollowUp.Reason.PROMISE_REMINDER: 600,
+    FollowUp.Reason.DISPUTE_REVIEW: 400,
+    FollowUp.Reason.VISIT: 350,
+    FollowUp.Reason.ESCALATION: 300,
+    FollowUp.Reason.MANUAL: 250,
+    FollowUp.Reason.DUNNING_STEP: 200,
+}
+CALLBACK_NOW_POINTS = 300
+GOOD_MOMENT_POINTS = 150
+PROMISE_DUE_TODAY_POINTS = 500
+# Types that need the collector's attention first when all else is equal.
+TYPE_POINTS = {
+    DebtorType.STALLING: 40,
+    DebtorType.HARDSHIP: 30,
+    DebtorType.FORGETFUL: 20,
+    DebtorType.DISPUTE: 10,
+    DebtorType.UNKNOWN: 25,
+}
+BUCKETS = {
+    "current": (None, 0),
+    "1-30": (1, 30),
+    "31-60": (31, 60),
+    "61-90": (61, 90),
+    "90+": (91, None),
+}
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    debtor_type: str = ""
+    bucket: str = ""
+    open_now: bool = False
+
+
+@dataclass
+class Chip:
+    code: str
+    label: str
+    points: int
+
+
+@dataclass
+class QueueItem:
+    followup: FollowUp
+    debtor: Debtor
+    score: int
+    chips: list[Chip] = field(default_factory=list)
+    local_time: dt.datetime | None = None
+    good_now: bool = False
+    claimed_by_me: bool = False
+
+
+@dataclass
+class Queue:
+    items: list[QueueItem]
+    left: int
+    done_today: int
+    promised_today: int
+    promised_amounts: dict[str, Decimal]
+
+
+def _day_bounds(user: User, now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    """The user's own calendar day around ``now``."""
+    try:
+        zone = zoneinfo.ZoneInfo(user.timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = timezone.get_default_timezone()
+    start = timezone.localtime(now, zone).replace(hour=0, minute=0, second=0, microsecond=0)
+    return start, start + dt.timedelta(days=1)
+
+
+def candidates(
+    user: User, *, now: dt.datetime, filters: QueueFilters | None = None, holder: str = ""
+):
+    """Open calls and visits for the user due by the end of their day, best
+    reason and biggest overdue x age first. One query."""
+    filters = filters or QueueFilters()
+    _start, end = _day_bounds(user, now)
+    qs = (
+        FollowUp.objects.filter(
+            assigned_to=user,
+            status__in=(FollowUp.Status.SCHEDULED, FollowUp.Status.IN_PROGRESS),
+            action__in=QUEUE_ACTIONS,
+            due_at__lt=end,
+            debtor__in=debtor_queryset_for_user(user),
+            debtor__do_not_contact=False,
+            debtor__cease_contact=False,
+        )
+        # A dispute over the whole balance pauses collection calls.
+        .exclude(
+            Q(debtor__disputed_balance__gte=F("debtor__open_balance"))
+            & Q(debtor__open_balance__gt=0)
+            & ~Q(reason=FollowUp.Reason.DISPUTE_REVIEW)
+        )
+        # Someone else is working this debtor right now.
+        .exclude(Q(debtor__claim__expires_at__gt=now) & ~Q(debtor__claim__holder=holder))
+    )
+    if filters.debtor_type:
+        qs = qs.filter(debtor__debtor_type=filters.debtor_type)
+    if filters.bucket in BUCKETS:
+        low, high = BUCKETS[filters.bucket]
+        if low is not None:
+            qs = qs.filter(debtor__max_days_past_due__gte=low)
+        if high is not None:
+            qs = qs.filter(debtor__max_days_past_due__lte=high)
+    return qs.annotate(
+        reason_points=Case(
+            *[When(reason=r, then=Value(p)) for r, p in REASON_POINTS.items()],
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    ).order_by("-reason_points", "-debtor__priority_score", "due_at", "id")
+
+
+def _chips_for(followup: FollowUp, debtor: Debtor, now, promise_due_today: bool, moment):
+    chips = [
+        Chip(
+            followup.reason,
+            str(FollowUp.Reason(followup.reason).label),
+            REASON_POINTS.get(followup.reason, 0),
+        )
+    ]
+    if followup.reason == FollowUp.Reason.CALLBACK and abs(followup.due_at - now) <= (
+        CALLBACK_WINDOW
+    ):
+        chips.append(Chip("callback_now", _("Asked to be called now"), CALLBACK_NOW_POINTS))
+    if promise_due_today:
+        chips.append(Chip("promise_today", _("Promise due today"), PROMISE_DUE_TODAY_POINTS))
+    if moment is not None:
+        chips.append(Chip("good_now", _("Good moment now"), GOOD_MOMENT_POINTS))
+    if debtor.overdue_balance > 0:
+        points = min(debtor.priority_score // 100, 200)
+        chips.append(
+            Chip(
+                "overdue",
+                _("%(days)s days overdue") % {"days": debtor.max_days_past_due},
+                points,
+            )
+        )
+    chips.append(
+        Chip(
+            "type",
+            str(DebtorType(debtor.debtor_type).label),
+            TYPE_POINTS.get(debtor.debtor_type, 0),
+        )
+    )
+    return chips
+
+
+def queue_for(
+    user: User,
+    *,
+    now: dt.datetime | None = None,
+    filters: QueueFilters | None = None,
+    holder: str = "",
+    limit: int = PAGE,
+) -> Queue:
+    """The user's queue at ``now``: ranked items with chips and the day's counters.
+    A fixed number of queries whatever the portfolio or invoice count."""
+    now = now or timezone.now()
+    filters = filters or QueueFilters()
+    qs = candidates(user, now=now, filters=filters, holder=holder)
+    rows = list(
+        qs.select_related("debtor").only(
+            *[f"debtor__{name}" for name in _DEBTOR_FIELDS],
+            "id",
+            "public_id",
+            "reason",
+            "action",
+            "due_at",
+            "slot_reason",
+            "slot_explain",
+            "status",
+            "debtor_id",
+        )[:CANDIDATES]
+    )
+    seen: set[int] = set()
+    best: list[FollowUp] = []
+    for row in rows:  # one item per debtor: its most urgent follow-up
+        if row.debtor_id not in seen:
+            seen.add(row.debtor_id)
+            best.append(row)
+    ids = [f.debtor_id for f in best]
+    histories = policy.histories(ids, now=now)
+    overrides = {o.debtor_id: o for o in _overrides(ids)}
+    promise_today = _promises_due_today(ids, now)
+    mine = (
+        set(
+            DebtorClaim.objects.filter(
+                debtor_id__in=ids, holder=holder, expires_at__gt=now
+            ).values_list("debtor_id", flat=True)
+        )
+        if holder
+        else set()
+    )
+    items: list[QueueItem] = []
+    for followup in best:
+        debtor = followup.debtor
+        calendar = policy.calendar_for(debtor)
+        limits = policy.limits_for(
+            debtor, override=overrides.get(debtor.id), reason=followup.reason
+        )
+        history = histories.get(debtor.id, [])
+        blocked = timing.check(calendar, limits, history, followup.action, now)
+        hard = [
+            v
+            for v in blocked
+            if v.code.startswith("cap")
+            or v.code
+            in ("quiet_hours", "quiet_day", "conversation_gap", "no_contact", "channel_blocked")
+        ]
+        if hard:
+            continue  # caps reached or quiet hours: not today / not now
+        moment = None
+        if not blocked:
+            slot = timing.slot_at(calendar, now)
+            if slot.prior >= GOOD_PRIOR:
+                moment = slot
+        if filters.open_now and blocked:
+            continue
+        chips = _chips_for(followup, debtor, now, debtor.id in promise_today, moment)
+        local = now.astimezone(policy.calendar_zone(debtor))
+        items.append(
+            QueueItem(
+                followup=followup,
+                debtor=debtor,
+                score=sum(c.points for c in chips),
+                chips=chips,
+                local_time=local,
+                good_now=moment is not None,
+                claimed_by_me=debtor.id in mine,
+            )
+        )
+    items.sort(key=lambda i: (-i.score, i.followup.due_at, i.debtor.id))
+    start, _end = _day_bounds(user, now)
+    done_today = Interaction.objects.filter(user=user, started_at__gte=start).count()
+    promised = (
+        PromiseToPay.objects.filter(made_by=user, created_at__gte=start)
+        .values("currency")
+        .annotate(n=Count("id"), total=Sum("total_amount"))
+    )
+    promised = list(promised)
+    return Queue(
+        items=items[:limit],
+        left=len(items),
+        done_today=done_today,
+        promised_today=sum(p["n"] for p in promised),
+        promised_amounts={p["currency"]: p["total"] for p in promised},
+    )
+
+
+GOOD_PRIOR = 0.7
+_DEBTOR_FIELDS = (
+    "id",
+    "public_id",
+    "code",
+    "name",
+    "debtor_type",
+    "status",
+    "team_id",
+    "assigned_collector_id",
+    "country",
+    "timezone",
+    "language",
+    "business_hours_start",
+    "business_hours_end",
+    "lunch_start",
+    "lunch_end",
+    "working_days",
+    "money_days",
+    "do_not_contact",
+    "cease_contact",
+    "open_balance",
+    "overdue_balance",
+    "disputed_balance",
+    "max_days_past_due",
+    "priority_score",
+    "currency",
+)
+
+
+def _overrides(ids):
+    from .models import DebtorPolicyOverride
+
+    return DebtorPolicyOverride.objects.filter(debtor_id__in=ids) if ids else []
+
+
+def _promises_due_today(ids, now) -> set[int]:
+    if not ids:
+        return set()
+    day = timezone.localdate(now)
+    return set(
+        Instalment.objects.filter(
+            promise__debtor_id__in=ids,
+            promise__status__in=(PromiseToPay.Status.PENDING, PromiseToPay.Status.PARTLY_KEPT),
+            due_date__range=(day - dt.timedelta(days=1), day + dt.timedelta(days=1)),
+        ).values_list("promise__debtor_id", flat=True)
+    )
+
+
+# ------------------------------------------------------------------ claims
+
+
+def claim_release(*, user: User, holder: str, debtor_id: int | None = None) -> int:
+    """Give back this holder's claims (one debtor's, or all)."""
+    qs = DebtorClaim.objects.filter(user=user, holder=holder)
+    if debtor_id is not None:
+        qs = qs.filter(debtor_id=debtor_id)
+    return qs.delete()[0]
+
+
+def claim_take(*, user: User, holder: str, debtor: Debtor, now=None) -> bool:
+    """Claim one debtor for this holder unless someone else holds a live claim."""
+    now = now or timezone.now()
+    table = DebtorClaim._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {table} (debtor_id, user_id, holder, claimed_at, expires_at)
+            VALUES (%s, %s, %s, %s, %s)
+            ON CONFLICT (debtor_id) DO UPDATE
+               SET user_id = excluded.user_id, holder = excluded.holder,
+                   claimed_at = excluded.claimed_at, expires_at = excluded.expires_at
+             WHERE {table}.expires_at <= %s OR {table}.holder = excluded.holder
+            RETURNING id
+            """,
+            [debtor.pk, user.pk, holder, now, now + CLAIM_LEASE, now],
+        )
+        return cursor.fetchone() is not None
+
+
+def queue_next(
+    *, user: User, holder: str, now=None, filters: QueueFilters | None = None
+) -> QueueItem | None:
+    """Release this holder's claims and claim the best item nobody else holds."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        claim_release(user=user, holder=holder)
+        queue = queue_for(user, now=now, filters=filters, holder=holder, limit=CANDIDATES)
+        if not queue.items:
+            return None
+        by_id = {item.debtor.id: item for item in queue.items}
+        # Lock the candidates we might take; rows another session is claiming
+        # right now are skipped, not waited for.
+        free = set(
+            Debtor.objects.select_for_update(skip_locked=True)
+            .filter(id__in=list(by_id)[:20])
+            .values_list("id", flat=True)
+        )
+        for item in queue.items[:20]:
+            if item.debtor.id in free and claim_take(
+                user=user, holder=holder, debtor=item.debtor, now=now
+            ):
+                item.claimed_by_me = True
+                return item
+    return None
