@@ -7,6 +7,7 @@ _NAV = {
     User.Role.COLLECTOR: [("home", _("My queue")), ("debtors:list", _("My debtors"))],
     User.Role.MANAGER: [
         ("home", _("Team overview")),
+        ("followups:queue", _("My queue")),
         ("debtors:list", _("Team debtors")),
         ("scripts:list", _("Script library")),
         ("followups:sends", _("Reminders")),

@@ -6,8 +6,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.models import User
+from debtors.models import DebtorType
 from debtors.permissions import debtor_queryset_for_user
 from debtors.selectors import debtor_list, portfolio_totals, team_overview
+from followups.queue import BUCKETS, queue_for
+from followups.queue_views import queue_filters, session_holder
 
 HOME_ROWS = 25
 
@@ -31,6 +34,9 @@ def home(request):
     else:
         template = "home/collector.html"
         context["debtors"] = debtor_list(user=user)[:HOME_ROWS]
+        filters = queue_filters(request.GET)
+        context["queue"] = queue_for(user, filters=filters, holder=session_holder(request))
+        context.update(filters=filters, types=DebtorType.choices, buckets=list(BUCKETS))
     return render(request, template, context)
 
 

@@ -7,6 +7,7 @@ from .models import (
     CadenceStep,
     ContactPolicy,
     ContactRate,
+    DebtorClaim,
     DebtorPolicyOverride,
     EngineSettings,
     FollowUp,
@@ -120,3 +121,9 @@ class EngineSettingsAdmin(admin.ModelAdmin):
 class ContactRateAdmin(admin.ModelAdmin):
     list_display = ["team", "weekday", "hour", "trials", "successes"]
     list_filter = ["team", "weekday"]
+
+
+@admin.register(DebtorClaim)
+class DebtorClaimAdmin(admin.ModelAdmin):
+    list_display = ["debtor", "user", "claimed_at", "expires_at"]
+    raw_id_fields = ["debtor", "user"]

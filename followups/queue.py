@@ -51,6 +51,7 @@ REASON_POINTS = {
 }
 CALLBACK_NOW_POINTS = 300
 GOOD_MOMENT_POINTS = 150
+NOT_NOW_POINTS = -1000
 PROMISE_DUE_TODAY_POINTS = 500
 # Types that need the collector's attention first when all else is equal.
 TYPE_POINTS = {
@@ -91,6 +92,7 @@ class QueueItem:
     chips: list[Chip] = field(default_factory=list)
     local_time: dt.datetime | None = None
     good_now: bool = False
+    callable_now: bool = True
     claimed_by_me: bool = False
 
 
@@ -263,6 +265,9 @@ def queue_for(
         if filters.open_now and blocked:
             continue
         chips = _chips_for(followup, debtor, now, debtor.id in promise_today, moment)
+        if blocked:
+            # Their office is closed or at lunch: today's work, but not now.
+            chips.append(Chip("not_now", blocked[0].message, NOT_NOW_POINTS))
         local = now.astimezone(policy.calendar_zone(debtor))
         items.append(
             QueueItem(
@@ -272,6 +277,7 @@ def queue_for(
                 chips=chips,
                 local_time=local,
                 good_now=moment is not None,
+                callable_now=not blocked,
                 claimed_by_me=debtor.id in mine,
             )
         )
@@ -392,8 +398,10 @@ def queue_next(
             .values_list("id", flat=True)
         )
         for item in queue.items[:20]:
-            if item.debtor.id in free and claim_take(
-                user=user, holder=holder, debtor=item.debtor, now=now
+            if (
+                item.callable_now
+                and item.debtor.id in free
+                and claim_take(user=user, holder=holder, debtor=item.debtor, now=now)
             ):
                 item.claimed_by_me = True
                 return item

@@ -1,10 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import queue_views, views
 
 app_name = "followups"
 
 urlpatterns = [
+    path("queue/", queue_views.queue_view, name="queue"),
+    path("queue/next/", queue_views.queue_next_view, name="queue-next"),
+    path("queue/release/", queue_views.queue_release_view, name="queue-release"),
     path("sends/", views.sends_view, name="sends"),
     path("cadences/", views.cadence_list_view, name="cadences"),
     path("cadences/<str:debtor_type>/", views.cadence_edit_view, name="cadence-edit"),

@@ -2,7 +2,9 @@
 # make bench: the same throw-away PostgreSQL and Redis as make test, then every
 # bench/*.py (except _*.py helpers) in sorted order against a fresh database
 # "crm_bench". Every script runs even when an earlier one fails; the exit status
-# is non-zero if any failed.
+# is non-zero if any failed. bench/schedule_bench.py creates its own database
+# (crm_sched_bench) on the same server, seeds 100,000 debtors there and starts
+# a Celery worker (prefork) against the Redis below.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
