@@ -12,6 +12,7 @@ from debtors.imports.api import (
     ImportBatchUndoApi,
 )
 from followups import api as followups_api
+from followups import queue_api
 from followups import views as followups_views
 from scripts_library import api as scripts_api
 
@@ -69,6 +70,9 @@ api_patterns = [
     path("scripts/for-debtor/", scripts_api.ScriptForDebtorApi.as_view(), name="script-for-debtor"),
     path("scripts/objections/", scripts_api.ObjectionListApi.as_view(), name="script-objections"),
     path("scripts/tone-check/", scripts_api.ToneCheckApi.as_view(), name="script-tone-check"),
+    path("queue/", queue_api.QueueApi.as_view(), name="queue"),
+    path("queue/next/", queue_api.QueueNextApi.as_view(), name="queue-next"),
+    path("queue/release/", queue_api.QueueReleaseApi.as_view(), name="queue-release"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]

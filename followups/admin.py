@@ -11,6 +11,7 @@ from .models import (
     DebtorPolicyOverride,
     EngineSettings,
     FollowUp,
+    IdempotentRequest,
     Instalment,
     Interaction,
     PromiseToPay,
@@ -127,3 +128,9 @@ class ContactRateAdmin(admin.ModelAdmin):
 class DebtorClaimAdmin(admin.ModelAdmin):
     list_display = ["debtor", "user", "claimed_at", "expires_at"]
     raw_id_fields = ["debtor", "user"]
+
+
+@admin.register(IdempotentRequest)
+class IdempotentRequestAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "user", "endpoint", "status_code"]
+    raw_id_fields = ["user"]
