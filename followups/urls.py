@@ -16,3 +16,33 @@ urlpatterns = [
     path("<uuid:public_id>/retry/", views.followup_retry_view, name="retry"),
     path("<uuid:public_id>/override/", views.followup_override_view, name="override"),
 ]
+
+# Field visits (planning and the visit pack).
+from . import visit_views  # noqa: E402
+
+urlpatterns += [
+    path("debtor/<uuid:public_id>/visit/plan/", visit_views.visit_plan_view, name="visit-plan"),
+    path("debtor/<uuid:public_id>/visit/pack.pdf", visit_views.visit_pack_view, name="visit-pack"),
+    path(
+        "debtor/<uuid:public_id>/visit/pack/",
+        visit_views.visit_pack_html_view,
+        name="visit-pack-preview",
+    ),
+]
+
+# The debtor workspace's forms (log an outcome, promise, dispute, callback...).
+from . import workspace_views as ws  # noqa: E402
+
+urlpatterns += [
+    path("debtor/<uuid:public_id>/ws/log/", ws.log_view, name="ws-log"),
+    path("debtor/<uuid:public_id>/ws/promise/", ws.promise_view, name="ws-promise"),
+    path("debtor/<uuid:public_id>/ws/dispute/", ws.dispute_view, name="ws-dispute"),
+    path(
+        "debtor/<uuid:public_id>/ws/dispute/<uuid:dispute_id>/escalate/",
+        ws.dispute_escalate_view,
+        name="ws-dispute-escalate",
+    ),
+    path("debtor/<uuid:public_id>/ws/callback/", ws.callback_view, name="ws-callback"),
+    path("debtor/<uuid:public_id>/ws/escalate/", ws.escalate_view, name="ws-escalate"),
+    path("debtor/<uuid:public_id>/ws/type/", ws.type_view, name="ws-type"),
+]

@@ -41,7 +41,9 @@ from .planning import CLOSED_STATUSES, next_action_refresh
 from .selectors import debtor_timeline
 
 VISIT_WINDOW = dt.timedelta(days=7)
-MAX_PACK_INVOICES = 200
+# A visit talks about the oldest items; beyond this the pack says how many more
+# (a long table makes a slow PDF: 200 rows take about 6 s on two cores).
+MAX_PACK_INVOICES = 60
 MAX_PACK_PAYMENTS = 10
 MAX_PACK_CONTACTS = 20
 MAX_PACK_HISTORY = 20
@@ -162,7 +164,8 @@ def visit_plan(
 
 
 def visit_local_text(followup: FollowUp, debtor: Debtor) -> str:
-    """ "2026-11-27 Fri 09:05 their time — first 15 minutes …" in the active language."""
+    """The visit's local date and reason in the active language, e.g.
+    "2026-11-27 Fri 09:05 their time — first 15 minutes of their day, …"."""
     local = followup.due_at.astimezone(policy.calendar_zone(debtor))
     why = timing.explain(followup.slot_explain) or followup.slot_reason
     return f"{local:%Y-%m-%d} {why}"
