@@ -350,7 +350,8 @@ def step_plan(debtors: int) -> list[tuple[str, float, dict]]:
         seconds = time.perf_counter() - started
         counts = {"rate_cells": cells, "rates_s": round(rates_s, 2), **counts}
         runs.append((label, seconds, counts))
-        print(f"  {label:<28} {seconds:8.1f} s  {debtors / seconds:10,.0f} debtors/s  {counts}")
+        planned = counts.get("debtors", debtors)  # those with money open
+        print(f"  {label:<28} {seconds:8.1f} s  {planned / seconds:10,.0f} debtors/s  {counts}")
     return runs
 
 
@@ -528,8 +529,9 @@ def summary(args, figures: dict, load_before) -> None:
           f"({os.cpu_count()} CPUs)")  # fmt: skip
     print("=" * 78)
     verdicts = []
-    for label, seconds, _counts in figures.get("plan", []):
-        print(f"(a) plan, {label:<34} {seconds:9.1f} s {args.debtors / seconds:10,.0f} debtors/s")
+    for label, seconds, counts in figures.get("plan", []):
+        planned = counts.get("debtors", args.debtors)
+        print(f"(a) plan, {label:<34} {seconds:9.1f} s {planned / seconds:10,.0f} debtors/s")
     if figures.get("plan"):
         target = TARGET_PLAN_SECONDS * args.debtors / 100_000
         worst = max(seconds for _l, seconds, _c in figures["plan"])

@@ -45,6 +45,8 @@ from .services import followup_override_policy
 def debtor_detail_view(request, public_id):
     """The debtor's page: lives here because its timeline reads interactions,
     promises and disputes together (followups sits above debtors)."""
+    from .workspace_views import workspace_context  # the workspace builds on this page
+
     debtor = debtor_get_for_user(request.user, public_id)
     context = {
         "debtor": debtor,
@@ -55,6 +57,8 @@ def debtor_detail_view(request, public_id):
         "can_override": user_manages_engine(request.user),
         "override_form": OverrideForm(),
     }
+    # Aging, local time, ranked contacts, checklist, script panel and the forms.
+    context.update(workspace_context(request, debtor))
     return render(request, "debtors/detail.html", context)
 
 

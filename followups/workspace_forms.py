@@ -1,0 +1,274 @@
+"""Forms of the debtor workspace. Each form is bound to one debtor, so its
+choices (contacts, invoices) never reach another debtor's rows."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import uuid
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from collections_crm.money import quantize_money
+from debtors.models import Channel, Debtor, DebtorType, Dispute, Invoice
+
+from .events import MAX_INSTALMENTS
+from .models import Interaction
+from .workspace import ESCALATION_TARGETS, LOGGABLE_OUTCOMES
+
+# Single keys that pick an outcome (digit, letter); documented in the help overlay.
+OUTCOME_KEYS = {
+    Interaction.Outcome.NO_ANSWER: ("1", "n"),
+    Interaction.Outcome.BUSY: ("2", "b"),
+    Interaction.Outcome.WRONG_NUMBER: ("3", "w"),
+    Interaction.Outcome.MESSAGE_LEFT: ("4", "m"),
+    Interaction.Outcome.RIGHT_PARTY: ("5", "r"),
+    Interaction.Outcome.PROMISE: ("6", "p"),
+    Interaction.Outcome.REFUSED: ("7", "x"),
+    Interaction.Outcome.DISPUTE: ("8", "d"),
+    Interaction.Outcome.PAID: ("9", "a"),
+    Interaction.Outcome.CALLBACK: ("0", "c"),
+}
+LOCAL_INPUT = "%Y-%m-%dT%H:%M"
+
+
+def new_key() -> str:
+    return uuid.uuid4().hex
+
+
+class DebtorForm(forms.Form):
+    def __init__(self, *args, debtor: Debtor, **kwargs):
+        self.debtor = debtor
+        super().__init__(*args, **kwargs)
+        if "contact" in self.fields:
+            self.fields["contact"].queryset = debtor.contacts.order_by(
+                "-is_decision_maker", "-is_primary", "name"
+            )
+
+
+class LocalDateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format=LOCAL_INPUT, **kwargs)
+
+
+class LogForm(DebtorForm):
+    outcome = forms.ChoiceField(
+        label=gettext_lazy("Outcome"),
+        choices=[(o.value, o.label) for o in LOGGABLE_OUTCOMES],
+        widget=forms.RadioSelect,
+        error_messages={"required": gettext_lazy("Choose what happened on the call.")},
+    )
+    contact = forms.ModelChoiceField(
+        label=gettext_lazy("Contact reached"), queryset=None, required=False
+    )
+    notes = forms.CharField(
+        label=gettext_lazy("Notes"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    callback_at = forms.DateTimeField(
+        label=gettext_lazy("Call back at (their time)"),
+        required=False,
+        input_formats=[LOCAL_INPUT, "%Y-%m-%d %H:%M"],
+        widget=LocalDateTimeInput(),
+    )
+    track = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    idempotency_key = forms.CharField(max_length=64, widget=forms.HiddenInput)
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    # "No answer, then Next" in one keystroke (or one click without JS).
+    quick = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None and data.get("quick") == "no_answer":
+            data = data.copy()
+            data["outcome"] = Interaction.Outcome.NO_ANSWER
+        super().__init__(data, *args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome") == Interaction.Outcome.CALLBACK and not data.get("callback_at"):
+            self.add_error("callback_at", _("When did they ask to be called back?"))
+        return data
+
+
+class CallbackForm(DebtorForm):
+    at = forms.DateTimeField(
+        label=gettext_lazy("Call back at (their time)"),
+        input_formats=[LOCAL_INPUT, "%Y-%m-%d %H:%M"],
+        widget=LocalDateTimeInput(),
+    )
+    contact = forms.ModelChoiceField(label=gettext_lazy("Contact"), queryset=None, required=False)
+
+
+class PromiseForm(DebtorForm):
+    """One date and amount, or an instalment plan: rows ``date_<n>`` and
+    ``amount_<n>``, suggested from a total, a count and a frequency."""
+
+    FREQUENCIES = (("weekly", gettext_lazy("Weekly")), ("monthly", gettext_lazy("Monthly")))
+
+    total = forms.DecimalField(
+        label=gettext_lazy("Promised amount"),
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        required=False,
+    )
+    count = forms.IntegerField(
+        label=gettext_lazy("Instalments"),
+        min_value=1,
+        max_value=MAX_INSTALMENTS,
+        initial=1,
+        required=False,
+    )
+    frequency = forms.ChoiceField(
+        label=gettext_lazy("Every"), choices=FREQUENCIES, initial="monthly", required=False
+    )
+    first_date = forms.DateField(
+        label=gettext_lazy("First date"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        required=False,
+    )
+    reminder_channel = forms.ChoiceField(
+        label=gettext_lazy("Remind them by"),
+        choices=[(c.value, c.label) for c in (Channel.SMS, Channel.EMAIL, Channel.CALL)],
+    )
+    contact = forms.ModelChoiceField(
+        label=gettext_lazy("Promised by"), queryset=None, required=False
+    )
+    confirm_over_balance = forms.BooleanField(
+        label=gettext_lazy("Yes, the promise is more than the open balance"), required=False
+    )
+    from_call = forms.BooleanField(
+        label=gettext_lazy("Made on this call (log it)"), required=False, initial=True
+    )
+    track = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    idempotency_key = forms.CharField(max_length=64, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows: list[tuple[str, str]] = []
+        if self.is_bound:
+            for n in range(MAX_INSTALMENTS):
+                day = (self.data.get(f"date_{n}") or "").strip()
+                amount = (self.data.get(f"amount_{n}") or "").strip()
+                if day or amount:
+                    self.rows.append((day, amount))
+
+    @property
+    def row_inputs(self) -> list[tuple[int, str, str]]:
+        """The rows to show, plus one empty row to add an instalment by hand."""
+        rows = [*self.rows, ("", "")][:MAX_INSTALMENTS]
+        return [(n, day, amount) for n, (day, amount) in enumerate(rows)]
+
+    def suggest(self) -> list[tuple[str, str]]:
+        """Split the total evenly over the count (the last takes the cents left)."""
+        data = self.cleaned_data if self.is_valid() else {}
+        if not (data.get("total") and data.get("first_date")):
+            self.add_error(None, _("Give the promised amount and the first date to split it."))
+            return self.rows
+        return [
+            (day.isoformat(), str(amount))
+            for day, amount in instalments_suggest(
+                total=data["total"],
+                count=data.get("count") or 1,
+                first=data["first_date"],
+                frequency=data.get("frequency") or "monthly",
+            )
+        ]
+
+    def instalments(self) -> list[tuple[dt.date | None, Decimal | None]]:
+        """The rows as (date, amount); a row that does not parse is a form error."""
+        plan = []
+        for day, amount in self.rows:
+            try:
+                parsed_day = dt.date.fromisoformat(day) if day else None
+            except ValueError:
+                self.add_error(None, _("%(value)s is not a date.") % {"value": day})
+                continue
+            try:
+                parsed_amount = quantize_money(amount) if amount else None
+            except (InvalidOperation, ValueError):
+                self.add_error(None, _("%(value)s is not an amount.") % {"value": amount})
+                continue
+            plan.append((parsed_day, parsed_amount))
+        if not plan and self.cleaned_data.get("first_date") and self.cleaned_data.get("total"):
+            plan = [(self.cleaned_data["first_date"], self.cleaned_data["total"])]
+        total = self.cleaned_data.get("total")
+        total = quantize_money(total) if total else None
+        if total and plan and all(a is not None for _d, a in plan):
+            added = sum((a for _d, a in plan), Decimal(0))
+            if added != total:
+                self.add_error(
+                    None,
+                    _("The instalments add up to %(sum)s, not the promised %(total)s.")
+                    % {"sum": added, "total": total},
+                )
+        return plan
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    return day.replace(year=year, month=month, day=min(day.day, last))
+
+
+def instalments_suggest(
+    *, total: Decimal, count: int, first: dt.date, frequency: str
+) -> list[tuple[dt.date, Decimal]]:
+    share = quantize_money(total / count)
+    amounts = [share] * (count - 1) + [quantize_money(total - share * (count - 1))]
+    if frequency == "weekly":
+        days = [first + dt.timedelta(weeks=n) for n in range(count)]
+    else:
+        days = [_add_months(first, n) for n in range(count)]
+    return list(zip(days, amounts, strict=True))
+
+
+class DisputeForm(DebtorForm):
+    category = forms.ChoiceField(label=gettext_lazy("Category"), choices=Dispute.Category.choices)
+    invoices = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Invoices"),
+        queryset=Invoice.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    disputed_amount = forms.DecimalField(
+        label=gettext_lazy("Disputed amount"), max_digits=14, decimal_places=2, required=False
+    )
+    description = forms.CharField(
+        label=gettext_lazy("What do they dispute?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["invoices"].queryset = (
+            self.debtor.invoices.exclude(open_amount=0)
+            .exclude(status=Invoice.Status.DISPUTED)
+            .order_by("due_date", "number")
+        )
+        self.fields["invoices"].label_from_instance = lambda inv: (
+            f"{inv.number} · {inv.due_date:%Y-%m-%d} · {inv.open_amount - inv.disputed_amount}"
+        )
+
+
+class TypeForm(DebtorForm):
+    debtor_type = forms.ChoiceField(label=gettext_lazy("Type"), choices=DebtorType.choices)
+    reason = forms.CharField(
+        label=gettext_lazy("Why this type?"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class EscalateForm(DebtorForm):
+    target = forms.ChoiceField(
+        label=gettext_lazy("Escalate to"), choices=ESCALATION_TARGETS, widget=forms.RadioSelect
+    )
+    reason = forms.CharField(label=gettext_lazy("Why?"), widget=forms.Textarea(attrs={"rows": 2}))

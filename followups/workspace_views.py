@@ -1,0 +1,434 @@
+"""The debtor workspace's forms: log an outcome, promise, dispute, callback,
+escalate, change type. Thin: every view is POST-only, gets the debtor through
+``debtor_get_for_user(..., write=True)``, parses a form, calls one service and
+answers htmx with the form's partial (the full page without htmx)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRefresh
+
+from accounts.permissions import user_can_write_debtors
+from collections_crm.exceptions import ApplicationError
+from debtors.models import Debtor, Dispute
+from debtors.permissions import debtor_get_for_user
+from debtors.selectors import debtor_invoices
+from debtors.services import debtor_set_type, dispute_escalate, dispute_open
+from scripts_library.models import TalkTrack
+from scripts_library.views import script_panel_context
+
+from . import policy
+from .forms import OverrideForm
+from .models import Interaction
+from .permissions import user_manages_engine
+from .selectors import debtor_planned_followups, debtor_timeline
+from .workspace import (
+    aging_buckets,
+    callback_schedule,
+    checklist_for,
+    contacts_ranked,
+    due_followup,
+    escalate,
+    interaction_log,
+    invoice_groups,
+    moment_now,
+    notes_tone,
+    panel_stage,
+    promise_record,
+    right_contact,
+)
+from .workspace_forms import (
+    OUTCOME_KEYS,
+    CallbackForm,
+    DisputeForm,
+    EscalateForm,
+    LogForm,
+    PromiseForm,
+    TypeForm,
+    new_key,
+)
+
+FORM_TEMPLATES = {
+    "log_form": "followups/workspace/_log.html",
+    "promise_form": "followups/workspace/_promise.html",
+    "dispute_form": "followups/workspace/_dispute.html",
+    "callback_form": "followups/workspace/_callback.html",
+    "escalate_form": "followups/workspace/_escalate.html",
+    "type_form": "followups/workspace/_type.html",
+}
+
+
+def next_url() -> str:
+    try:
+        return reverse("followups:queue-next")
+    except NoReverseMatch:  # the queue is not wired in yet
+        return "/queue/next/"
+
+
+def _fresh_forms(debtor: Debtor, *, track_id, now) -> dict:
+    local_today = timezone.localdate(now, timezone=policy.calendar_zone(debtor))
+    first = local_today + dt.timedelta(days=1)
+    amount = debtor.overdue_balance or debtor.open_balance
+    contact = right_contact(debtor)
+    promise = PromiseForm(
+        debtor=debtor,
+        initial={
+            "total": amount or None,
+            "first_date": first,
+            "count": 1,
+            "frequency": "monthly",
+            "reminder_channel": _reminder_channel(debtor),
+            "contact": contact,
+            "from_call": True,
+            "track": track_id,
+            "idempotency_key": new_key(),
+        },
+    )
+    promise.rows = [(first.isoformat(), str(amount))] if amount else []
+    return {
+        "log_form": LogForm(
+            debtor=debtor,
+            initial={"idempotency_key": new_key(), "track": track_id, "contact": contact},
+        ),
+        "promise_form": promise,
+        "dispute_form": DisputeForm(debtor=debtor),
+        "callback_form": CallbackForm(debtor=debtor, initial={"contact": contact}),
+        "escalate_form": EscalateForm(debtor=debtor),
+        "type_form": TypeForm(
+            debtor=debtor, initial={"debtor_type": debtor.debtor_type, "reason": ""}
+        ),
+    }
+
+
+def _reminder_channel(debtor: Debtor) -> str:
+    from .events import reminder_channel_for
+
+    return reminder_channel_for(debtor)
+
+
+def outcome_choices(form: LogForm) -> list[tuple[str, str, tuple[str, str], bool]]:
+    chosen = form["outcome"].value()
+    return [
+        (value, label, OUTCOME_KEYS.get(value, ()), value == chosen)
+        for value, label in form.fields["outcome"].choices
+    ]
+
+
+def workspace_context(request, debtor: Debtor, **forms) -> dict:
+    """Everything the workspace page reads, plus its forms (fresh unless given)."""
+    now = timezone.now()
+    user = request.user
+    local_today = timezone.localdate(now, timezone=policy.calendar_zone(debtor))
+    invoices = list(debtor_invoices(debtor=debtor))
+    due = due_followup(debtor=debtor, user=user, now=now)
+    panel = script_panel_context(user=user, debtor=debtor, stage=panel_stage(due))
+    track_id = panel["panel_track"].public_id if panel["panel_track"] else None
+    context = {
+        "debtor": debtor,
+        "contacts": contacts_ranked(debtor=debtor),
+        "invoices": invoices,
+        "invoice_groups": invoice_groups(invoices),
+        "aging": aging_buckets(debtor=debtor, today=local_today),
+        "moment": moment_now(debtor=debtor, now=now),
+        "checklist": checklist_for(debtor.debtor_type),
+        "due_followup": due,
+        "can_work": user_can_write_debtors(user),
+        "next_url": next_url(),
+        **panel,
+        **_fresh_forms(debtor, track_id=track_id, now=now),
+        **forms,
+    }
+    context["outcomes"] = outcome_choices(context["log_form"])
+    return context
+
+
+def _page_or_partial(request, debtor: Debtor, name: str, form, extra=None, *, status=400):
+    """Errors: the form's partial for htmx (200, so htmx swaps it), else the whole page."""
+    if request.htmx:
+        context = {"debtor": debtor, name: form, "next_url": next_url(), **(extra or {})}
+        if name == "log_form":
+            context["outcomes"] = outcome_choices(form)
+        return render(request, FORM_TEMPLATES[name], context)
+    context = workspace_context(request, debtor, **{name: form})
+    context.update(
+        timeline=debtor_timeline(debtor=debtor, limit=30),
+        planned=debtor_planned_followups(debtor=debtor),
+        can_override=user_manages_engine(request.user),
+        override_form=OverrideForm(),
+        **(extra or {}),
+    )
+    return render(request, "debtors/detail.html", context, status=status)
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+    else:
+        for error in exc.messages:
+            form.add_error(None, error)
+
+
+def _done(request, debtor: Debtor, template: str, context: dict, message: str):
+    """Success: the partial with the result for htmx, else back to the page."""
+    if request.htmx:
+        return render(request, template, {"debtor": debtor, "next_url": next_url(), **context})
+    messages.success(request, message)
+    return redirect("debtors:detail", public_id=debtor.public_id)
+
+
+def _wall_time(value):
+    """The clock time typed into a datetime-local field, without a zone: it is
+    the debtor's local time, not the user's."""
+    return timezone.make_naive(value) if value is not None and timezone.is_aware(value) else value
+
+
+@require_POST
+@login_required
+def log_view(request, public_id):
+    debtor = debtor_get_for_user(request.user, public_id, write=True)
+    form = LogForm(request.POST, debtor=debtor)
+    if not form.is_valid():
+        return _page_or_partial(request, debtor, "log_form", form)
+    data = form.cleaned_data
+    replay = Interaction.objects.filter(
+        user=request.user, idempotency_key=data["idempotency_key"]
+    ).exists()
+    warnings = [] if replay else notes_tone(data["notes"])
+    if warnings and not data["confirm"]:
+        return _page_or_partial(
+            request, debtor, "log_form", form, {"tone_warnings": warnings}, status=200
+        )
+    track = TalkTrack.objects.filter(public_id=data["track"]).first() if data["track"] else None
+    try:
+        result = interaction_log(
+            actor=request.user,
+            debtor=debtor,
+            outcome=data["outcome"],
+            idempotency_key=data["idempotency_key"],
+            contact=data["contact"],
+            notes=data["notes"],
+            track=track,
+            callback_at=_wall_time(data["callback_at"]),
+            compliance_flags=[
+                {"text": w.text, "severity": w.severity, "category": w.category} for w in warnings
+            ],
+        )
+    except ValidationError as exc:
+        _add_errors(form, exc)
+        return _page_or_partial(request, debtor, "log_form", form)
+    then_next = data["quick"] == "no_answer"
+    if then_next and not request.htmx:
+        # Straight on to the queue's Next (307 keeps the POST and its token).
+        response = HttpResponse(status=307)
+        response["Location"] = next_url()
+        return response
+    fresh = LogForm(
+        debtor=debtor,
+        initial={
+            "idempotency_key": new_key(),
+            "track": data["track"],
+            "contact": data["contact"],
+        },
+    )
+    context = {
+        "result": result,
+        "then_next": then_next,
+        "log_form": fresh,
+        "outcomes": outcome_choices(fresh),
+        "timeline": debtor_timeline(debtor=debtor, limit=30),
+        "planned": debtor_planned_followups(debtor=debtor),
+        "can_override": user_manages_engine(request.user),
+        "override_form": OverrideForm(),
+        "oob": True,
+    }
+    return _done(
+        request,
+        debtor,
+        FORM_TEMPLATES["log_form"],
+        context,
+        _("Logged: %(outcome)s.") % {"outcome": result.interaction.get_outcome_display()},
+    )
+
+
+@require_POST
+@login_required
+def promise_view(request, public_id):
+    debtor = debtor_get_for_user(request.user, public_id, write=True)
+    form = PromiseForm(request.POST, debtor=debtor)
+    if request.POST.get("action") == "suggest":
+        form.rows = form.suggest()
+        return _page_or_partial(request, debtor, "promise_form", form, status=200)
+    if not form.is_valid():
+        return _page_or_partial(request, debtor, "promise_form", form)
+    plan = form.instalments()
+    if form.errors:
+        return _page_or_partial(request, debtor, "promise_form", form)
+    data = form.cleaned_data
+    track = TalkTrack.objects.filter(public_id=data["track"]).first() if data["track"] else None
+    try:
+        promise = promise_record(
+            actor=request.user,
+            debtor=debtor,
+            instalments=plan,
+            reminder_channel=data["reminder_channel"],
+            contact=data["contact"],
+            confirm_over_balance=data["confirm_over_balance"],
+            from_call=data["from_call"],
+            idempotency_key=data["idempotency_key"],
+            track=track,
+        )
+    except ValidationError as exc:
+        _add_errors(form, exc)
+        return _page_or_partial(request, debtor, "promise_form", form)
+    return _done(
+        request,
+        debtor,
+        FORM_TEMPLATES["promise_form"],
+        {"promise": promise, "instalments": list(promise.instalments.order_by("sequence"))},
+        _("Promise recorded."),
+    )
+
+
+@require_POST
+@login_required
+def dispute_view(request, public_id):
+    debtor = debtor_get_for_user(request.user, public_id, write=True)
+    form = DisputeForm(request.POST, debtor=debtor)
+    if not form.is_valid():
+        return _page_or_partial(request, debtor, "dispute_form", form)
+    data = form.cleaned_data
+    try:
+        dispute = dispute_open(
+            actor=request.user,
+            debtor=debtor,
+            invoices=data["invoices"],
+            category=data["category"],
+            disputed_amount=data["disputed_amount"],
+            description=data["description"],
+        )
+    except ValidationError as exc:
+        _add_errors(form, exc)
+        return _page_or_partial(request, debtor, "dispute_form", form)
+    debtor.refresh_from_db()
+    undisputed = max(debtor.open_balance - debtor.disputed_balance, 0)
+    return _done(
+        request,
+        debtor,
+        FORM_TEMPLATES["dispute_form"],
+        {"dispute": dispute, "undisputed": undisputed},
+        _("Dispute opened. Ask them to pay the undisputed part."),
+    )
+
+
+@require_POST
+@login_required
+def dispute_escalate_view(request, public_id, dispute_id):
+    debtor = debtor_get_for_user(request.user, public_id, write=True)
+    dispute = get_object_or_404(Dispute, debtor=debtor, public_id=dispute_id)
+    try:
+        dispute = dispute_escalate(actor=request.user, dispute=dispute)
+    except ApplicationError as exc:
+        error = exc.message
+    else:
+        error = ""
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(request, _("Escalated to the manager."))
+        return redirect("debtors:detail", public_id=debtor.public_id)
+    return render(
+        request,
+        "followups/workspace/_dispute_escalated.html",
+        {"debtor": debtor, "dispute": dispute, "error": error},
+    )
+
+
+@require_POST
+@login_required
+def callback_view(request, public_id):
+    debtor = debtor_get_for_user(request.user, public_id, write=True)
+    form = CallbackForm(request.POST, debtor=debtor)
+    if not form.is_valid():
+        return _page_or_partial(request, debtor, "callback_form", form)
+    try:
+        followup = callback_schedule(
+            actor=request.user,
+            debtor=debtor,
+            at=_wall_time(form.cleaned_data["at"]),
+            contact=form.cleaned_data["contact"],
+        )
+    except ValidationError as exc:
+        _add_errors(form, exc)
+        return _page_or_partial(request, debtor, "callback_form", form)
+    return _done(
+        request,
+        debtor,
+        FORM_TEMPLATES["callback_form"],
+        {"followup": followup, "local": followup.due_at.astimezone(policy.calendar_zone(debtor))},
+        _("Callback scheduled."),
+    )
+
+
+@require_POST
+@login_required
+def escalate_view(request, public_id):
+    debtor = debtor_get_for_user(request.user, public_id, write=True)
+    form = EscalateForm(request.POST, debtor=debtor)
+    if not form.is_valid():
+        return _page_or_partial(request, debtor, "escalate_form", form)
+    try:
+        followup = escalate(
+            actor=request.user,
+            debtor=debtor,
+            target=form.cleaned_data["target"],
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as exc:
+        _add_errors(form, exc)
+        return _page_or_partial(request, debtor, "escalate_form", form)
+    if followup is None and request.htmx:
+        return HttpResponseClientRefresh()  # legal: the whole page changes
+    return _done(
+        request,
+        debtor,
+        FORM_TEMPLATES["escalate_form"],
+        {"followup": followup, "target": form.cleaned_data["target"]},
+        _("Escalated."),
+    )
+
+
+@require_POST
+@login_required
+def type_view(request, public_id):
+    debtor = debtor_get_for_user(request.user, public_id, write=True)
+    form = TypeForm(request.POST, debtor=debtor)
+    if not form.is_valid():
+        return _page_or_partial(request, debtor, "type_form", form)
+    try:
+        debtor_set_type(
+            actor=request.user,
+            debtor=debtor,
+            debtor_type=form.cleaned_data["debtor_type"],
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as exc:
+        _add_errors(form, exc)
+        return _page_or_partial(request, debtor, "type_form", form)
+    if request.htmx:
+        # Script, checklist and cadence all follow the type: reload the page.
+        return HttpResponseClientRefresh()
+    messages.success(request, _("Type changed."))
+    return redirect("debtors:detail", public_id=debtor.public_id)

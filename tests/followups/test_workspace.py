@@ -1,0 +1,381 @@
+"""The debtor workspace: the page, logging an outcome, promise, dispute,
+callback, escalation and type forms; idempotency, tone guard, access."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from debtors.models import Debtor, Dispute
+from debtors.services import debtor_refresh_summary
+from followups.models import FollowUp, Interaction, PromiseToPay
+from followups.workspace_forms import instalments_suggest
+from tests.debtors.factories import ContactFactory, InvoiceFactory
+from tests.followups.factories import FollowUpFactory
+from tests.scripts_library.factories import PhraseRuleFactory
+
+pytestmark = pytest.mark.django_db
+
+# Thursday 26 November 2026, 10:00 in Shanghai (the debtors' default zone).
+NOW = dt.datetime(2026, 11, 26, 2, 0, tzinfo=dt.UTC)
+TODAY = dt.date(2026, 11, 26)
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture(autouse=True)
+def _frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def debtor(personas) -> Debtor:
+    debtor = personas.debtor_a
+    InvoiceFactory(debtor=debtor, number="INV-1", due_date=dt.date(2026, 10, 1))
+    InvoiceFactory(
+        debtor=debtor, number="INV-2", due_date=dt.date(2026, 11, 10), amount=Decimal("500.00")
+    )
+    InvoiceFactory(debtor=debtor, number="INV-3", due_date=dt.date(2026, 12, 20))
+    ContactFactory(debtor=debtor, name="Li Na", is_primary=True, phone="+8613812345678")
+    debtor_refresh_summary(debtor_ids=[debtor.pk], today=TODAY)
+    debtor.refresh_from_db()
+    return debtor
+
+
+@pytest.fixture
+def alice(client, personas):
+    client.force_login(personas.collector_a)
+    return client
+
+
+def url(name, debtor, *args):
+    return reverse(f"followups:{name}", args=[debtor.public_id, *args])
+
+
+def page(client, debtor) -> str:
+    response = client.get(reverse("debtors:detail", args=[debtor.public_id]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+# ------------------------------------------------------------------ the page
+
+
+def test_the_workspace_shows_aging_checklist_contacts_and_the_forms(alice, debtor):
+    body = page(alice, debtor)
+    for marker in ('data-testid="aging"', 'data-testid="checklist"', 'data-testid="ws-log"'):
+        assert marker in body
+    assert 'href="tel:+8613812345678"' in body
+    assert 'data-testid="right-person"' in body
+    assert "¥1,000.00" in body and "¥500.00" in body  # current and 1-30 buckets
+    assert 'data-ws-keys="1 n"' in body and 'id="ws-help"' in body
+    assert "js/workspace.js" in body and 'data-testid="planned-followups"' in body
+
+
+def test_the_aging_buckets_come_from_one_query(alice, debtor, django_assert_num_queries):
+    from followups.workspace import aging_buckets
+
+    with django_assert_num_queries(1):
+        buckets = dict(aging_buckets(debtor=debtor, today=TODAY))
+    assert buckets["current"] == Decimal("1000.00")
+    assert buckets["1-30"] == Decimal("500.00")
+    assert buckets["31-60"] == Decimal("1000.00")
+    assert buckets["61-90"] == buckets["90+"] == Decimal("0.00")
+
+
+@pytest.mark.parametrize(("language", "marker"), [("en", "Before you call"), ("zh-hans", "")])
+def test_both_languages_render(client, personas, debtor, language, marker):
+    personas.collector_a.language = language
+    personas.collector_a.save()
+    client.force_login(personas.collector_a)
+    body = page(client, debtor)
+    assert f'lang="{language}"' in body
+    assert marker in body
+
+
+def test_a_read_only_user_sees_the_page_without_the_forms(client, personas, debtor):
+    client.force_login(personas.finance)
+    body = page(client, debtor)
+    assert 'data-testid="ws-log"' not in body
+
+
+# ------------------------------------------------------------------ access
+
+
+WORKSPACE_URLS = ["ws-log", "ws-promise", "ws-dispute", "ws-callback", "ws-escalate", "ws-type"]
+
+
+@pytest.mark.parametrize("name", [*WORKSPACE_URLS, "ws-dispute-escalate"])
+def test_another_collectors_debtor_is_404_on_every_workspace_url(client, personas, debtor, name):
+    dispute = Dispute.objects.create(
+        debtor=debtor, category="other", disputed_amount=Decimal("1"), description="x"
+    )
+    args = [dispute.public_id] if name == "ws-dispute-escalate" else []
+    client.force_login(personas.collector_b)
+    assert client.post(url(name, debtor, *args), {}).status_code == 404
+    client.force_login(personas.finance)  # sees every debtor, changes none
+    assert client.post(url(name, debtor, *args), {}).status_code == 403
+    client.force_login(personas.collector_a)
+    assert client.get(url(name, debtor, *args)).status_code == 405
+    assert Interaction.objects.count() == 0
+
+
+# ------------------------------------------------------------------ logging
+
+
+def log(client, debtor, **data):
+    data.setdefault("idempotency_key", "k-1")
+    return client.post(url("ws-log", debtor), data, **HTMX)
+
+
+def test_logging_completes_the_due_call_and_shows_the_planned_next_step(alice, personas, debtor):
+    due = FollowUpFactory(debtor=debtor, due_at=NOW - dt.timedelta(hours=1), reason="dunning_step")
+    response = log(alice, debtor, outcome="no_answer")
+    body = response.content.decode()
+    assert response.status_code == 200
+    interaction = Interaction.objects.get()
+    assert interaction.outcome == "no_answer" and not interaction.right_party_contact
+    due.refresh_from_db()
+    assert due.status == FollowUp.Status.DONE and due.interaction == interaction
+    planned = FollowUp.objects.get(status=FollowUp.Status.SCHEDULED)
+    assert planned.due_at > NOW
+    assert 'data-testid="ws-next-step"' in body and planned.get_reason_display() in body
+    assert "their time" in body  # why this moment
+    assert 'hx-swap-oob="true"' in body  # timeline and plan refreshed
+    assert reverse("followups:queue-next") in body
+
+
+def test_a_conversation_is_a_right_party_contact(alice, debtor):
+    log(alice, debtor, outcome="right_party", contact=debtor.contacts.get().pk)
+    interaction = Interaction.objects.get()
+    assert interaction.right_party_contact and interaction.contact.name == "Li Na"
+
+
+def test_a_double_submit_logs_once_and_answers_the_same(alice, debtor):
+    first = log(alice, debtor, outcome="busy").content.decode()
+    second = log(alice, debtor, outcome="busy").content.decode()
+    assert Interaction.objects.count() == 1
+    assert "already saved" in second
+    step = FollowUp.objects.get(status=FollowUp.Status.SCHEDULED)
+    assert step.get_reason_display() in first and step.get_reason_display() in second
+
+
+def test_the_tone_guard_warns_before_saving_and_saves_after_confirming(alice, debtor):
+    PhraseRuleFactory(
+        phrase="pay up or else",
+        severity="forbidden",
+        category="threat",
+        reason="A threat.",
+        suggestion="Say what happens next, factually.",
+    )
+    notes = "Told him to pay up or else"
+    response = log(alice, debtor, outcome="refused", notes=notes)
+    body = response.content.decode()
+    assert 'data-testid="tone-warnings"' in body and "pay up or else" in body
+    assert Interaction.objects.count() == 0
+    log(alice, debtor, outcome="refused", notes=notes, confirm="1")
+    interaction = Interaction.objects.get()
+    assert interaction.notes == notes
+    assert interaction.compliance_flags[0]["category"] == "threat"
+
+
+def test_the_outcome_is_required(alice, debtor):
+    body = log(alice, debtor).content.decode()
+    assert "Choose what happened on the call." in body
+    assert Interaction.objects.count() == 0
+
+
+def test_no_answer_then_next_without_js_goes_on_to_the_queue(alice, debtor):
+    response = alice.post(url("ws-log", debtor), {"quick": "no_answer", "idempotency_key": "q"})
+    assert response.status_code == 307
+    assert response["Location"] == reverse("followups:queue-next")
+    assert Interaction.objects.get().outcome == "no_answer"
+
+
+def test_no_answer_then_next_with_htmx_submits_next_by_itself(alice, debtor):
+    body = log(alice, debtor, quick="no_answer").content.decode()
+    assert "data-ws-autosubmit" in body
+
+
+def test_a_callback_outcome_plans_the_call_at_the_time_asked(alice, debtor):
+    # Tomorrow (Friday) 15:00 in Shanghai = 07:00 UTC.
+    log(alice, debtor, outcome="callback", callback_at="2026-11-27T15:00")
+    callback = FollowUp.objects.get(reason=FollowUp.Reason.CALLBACK)
+    assert callback.due_at == dt.datetime(2026, 11, 27, 7, 0, tzinfo=dt.UTC)
+    assert not FollowUp.objects.filter(reason="dunning_step", status="scheduled").exists()
+
+
+def test_a_callback_in_quiet_hours_is_refused_and_nothing_is_logged(alice, debtor):
+    body = log(alice, debtor, outcome="callback", callback_at="2026-11-27T20:00").content.decode()
+    assert "outside the allowed hours" in body
+    assert Interaction.objects.count() == 0
+    assert not FollowUp.objects.filter(reason=FollowUp.Reason.CALLBACK).exists()
+
+
+# ------------------------------------------------------------------ callback form
+
+
+@pytest.mark.parametrize(
+    ("at", "message"),
+    [
+        ("2026-11-26T09:00", "That time has passed"),
+        ("2026-11-27T22:00", "outside the allowed hours"),
+        ("2026-11-28T10:00", "contact policy keeps quiet"),  # Saturday
+    ],
+)
+def test_the_callback_form_refuses_past_and_forbidden_times(alice, debtor, at, message):
+    body = alice.post(url("ws-callback", debtor), {"at": at}, **HTMX).content.decode()
+    assert message in body
+    assert not FollowUp.objects.filter(reason=FollowUp.Reason.CALLBACK).exists()
+
+
+def test_the_callback_form_schedules_in_the_debtors_time(alice, debtor):
+    body = alice.post(url("ws-callback", debtor), {"at": "2026-11-27T12:30"}, **HTMX)
+    assert 'data-testid="ws-callback-result"' in body.content.decode()
+    callback = FollowUp.objects.get(reason=FollowUp.Reason.CALLBACK)
+    assert callback.due_at == dt.datetime(2026, 11, 27, 4, 30, tzinfo=dt.UTC)  # their lunch: asked
+
+
+# ------------------------------------------------------------------ promise
+
+
+def promise(client, debtor, rows, **data):
+    data.setdefault("idempotency_key", "p-1")
+    data.setdefault("reminder_channel", "sms")
+    data.setdefault("from_call", "on")
+    data.setdefault("action", "save")
+    for n, (day, amount) in enumerate(rows):
+        data[f"date_{n}"], data[f"amount_{n}"] = day, amount
+    return client.post(url("ws-promise", debtor), data, **HTMX).content.decode()
+
+
+def test_a_promise_in_the_past_is_refused(alice, debtor):
+    body = promise(alice, debtor, [("2026-11-20", "100")])
+    assert "is in the past" in body
+    assert PromiseToPay.objects.count() == 0 and Interaction.objects.count() == 0
+
+
+def test_a_promise_above_the_balance_needs_the_confirmation(alice, debtor):
+    body = promise(alice, debtor, [("2026-12-01", "9000")])
+    assert "more than the open balance" in body
+    assert PromiseToPay.objects.count() == 0
+    body = promise(alice, debtor, [("2026-12-01", "9000")], confirm_over_balance="on")
+    assert 'data-testid="ws-promise-result"' in body
+    assert PromiseToPay.objects.get().total_amount == Decimal("9000.00")
+
+
+def test_instalments_must_add_up_and_fall_on_different_days(alice, debtor):
+    body = promise(alice, debtor, [("2026-12-01", "100"), ("2026-12-08", "100")], total="300")
+    assert "add up to 200.00, not the promised 300.00" in body
+    body = promise(alice, debtor, [("2026-12-01", "100"), ("2026-12-01", "100")])
+    assert "same day" in body
+    assert PromiseToPay.objects.count() == 0
+
+
+def test_a_promise_from_a_call_is_logged_once_with_its_instalments(alice, debtor):
+    rows = [("2026-12-01", "500"), ("2026-12-15", "500")]
+    promise(alice, debtor, rows, total="1000", reminder_channel="email")
+    promise(alice, debtor, rows, total="1000", reminder_channel="email")  # double submit
+    made = PromiseToPay.objects.get()
+    assert made.reminder_channel == "email"
+    assert [i.amount for i in made.instalments.order_by("sequence")] == [Decimal("500.00")] * 2
+    assert made.interaction.outcome == Interaction.Outcome.PROMISE
+    assert Interaction.objects.count() == 1
+
+
+def test_the_promise_form_suggests_an_even_split(alice, debtor):
+    body = promise(
+        alice,
+        debtor,
+        [],
+        total="1000",
+        count="3",
+        frequency="monthly",
+        first_date="2026-12-31",
+        action="suggest",
+    )
+    assert 'value="2027-02-28"' in body and 'value="333.34"' in body
+    assert PromiseToPay.objects.count() == 0
+    assert instalments_suggest(
+        total=Decimal("100"), count=2, first=dt.date(2026, 12, 1), frequency="weekly"
+    ) == [(dt.date(2026, 12, 1), Decimal("50.00")), (dt.date(2026, 12, 8), Decimal("50.00"))]
+
+
+# ------------------------------------------------------------------ dispute
+
+
+def test_a_dispute_needs_an_invoice(alice, debtor):
+    body = alice.post(
+        url("ws-dispute", debtor),
+        {"category": "invoice_error", "disputed_amount": "100", "description": "Wrong price"},
+        **HTMX,
+    ).content.decode()
+    assert "Choose at least one invoice" in body
+    assert Dispute.objects.count() == 0
+
+
+def test_a_dispute_asks_for_the_undisputed_part_and_escalates_in_one_click(alice, personas, debtor):
+    invoice = debtor.invoices.get(number="INV-1")
+    body = alice.post(
+        url("ws-dispute", debtor),
+        {
+            "category": "invoice_error",
+            "invoices": [invoice.pk],
+            "disputed_amount": "400",
+            "description": "Wrong price on line 2",
+        },
+        **HTMX,
+    ).content.decode()
+    dispute = Dispute.objects.get()
+    assert 'data-testid="ws-undisputed"' in body and "¥2,100.00" in body
+    body = alice.post(url("ws-dispute-escalate", debtor, dispute.public_id), **HTMX)
+    dispute.refresh_from_db()
+    assert dispute.status == Dispute.Status.ESCALATED and dispute.owner == personas.manager
+    assert personas.manager.display_name in body.content.decode()
+
+
+def test_a_dispute_of_another_debtor_is_404(alice, personas, debtor):
+    other = Dispute.objects.create(
+        debtor=personas.debtor_b, category="other", disputed_amount=Decimal("1"), description="x"
+    )
+    response = alice.post(url("ws-dispute-escalate", debtor, other.public_id))
+    assert response.status_code == 404
+
+
+# ------------------------------------------------------------------ type, escalation
+
+
+def test_changing_the_type_keeps_the_reason_on_the_page(alice, debtor):
+    response = alice.post(
+        url("ws-type", debtor), {"debtor_type": "hardship", "reason": "Cash is short"}, **HTMX
+    )
+    assert response.status_code == 200 and response["HX-Refresh"] == "true"
+    debtor.refresh_from_db()
+    assert debtor.debtor_type == "hardship"
+    assert "Cash is short" in page(alice, debtor)
+
+
+def test_a_type_change_needs_a_reason(alice, debtor):
+    body = alice.post(url("ws-type", debtor), {"debtor_type": "hardship"}, **HTMX)
+    assert 'data-testid="field-error"' in body.content.decode()
+    debtor.refresh_from_db()
+    assert debtor.debtor_type == "unknown"
+
+
+def test_escalating_to_the_manager_plans_their_call_at_a_good_slot(alice, personas, debtor):
+    body = alice.post(
+        url("ws-escalate", debtor), {"target": "manager", "reason": "Third broken promise"}, **HTMX
+    ).content.decode()
+    followup = FollowUp.objects.get(reason=FollowUp.Reason.ESCALATION)
+    assert followup.assigned_to == personas.manager and followup.due_at > NOW
+    assert 'data-testid="ws-escalate-result"' in body
+
+
+def test_escalating_to_legal_closes_the_cadence(alice, debtor):
+    FollowUpFactory(debtor=debtor, due_at=NOW + dt.timedelta(days=1))
+    alice.post(url("ws-escalate", debtor), {"target": "legal", "reason": "No response"}, **HTMX)
+    debtor.refresh_from_db()
+    assert debtor.status == Debtor.Status.LEGAL
+    assert not FollowUp.objects.filter(status=FollowUp.Status.SCHEDULED).exists()
