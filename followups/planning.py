@@ -594,27 +594,31 @@ def plan_all(*, now: dt.datetime | None = None) -> dict[str, int]:
 
 
 def followup_complete(
-    followup: FollowUp, *, interaction: Interaction | None = None, now: dt.datetime | None = None
+    followup: FollowUp,
+    *,
+    interaction: Interaction | None = None,
+    now: dt.datetime | None = None,
+    step: CadenceStep | None = None,
+    also_save: tuple[str, ...] = (),
 ) -> None:
     """Mark a follow-up done and, for a cadence step, move the debtor to the
     next step (and the status the step sets). Call inside the transaction that
-    records what was done; the caller re-plans when it wants the next step now."""
+    records what was done; the caller re-plans when it wants the next step now.
+    ``step`` saves a query when the caller has it; ``also_save`` names other
+    fields the caller changed, written in the same UPDATE."""
     now = now or timezone.now()
     followup.status = FollowUp.Status.DONE
     followup.completed_at = now
     followup.lease_until = None
-    fields = ["status", "completed_at", "lease_until"]
+    fields = ["status", "completed_at", "lease_until", *also_save]
     if interaction is not None:
         followup.interaction = interaction
         fields.append("interaction")
     followup.save(update_fields=fields)
     if followup.reason != FollowUp.Reason.DUNNING_STEP:
         return
-    step = (
-        CadenceStep.objects.filter(pk=followup.cadence_step_id).first()
-        if followup.cadence_step_id
-        else None
-    )
+    if step is None and followup.cadence_step_id:
+        step = CadenceStep.objects.filter(pk=followup.cadence_step_id).first()
     state, _ = CadenceState.objects.select_for_update().get_or_create(
         debtor_id=followup.debtor_id,
         defaults={"debtor_type": followup.debtor.debtor_type},

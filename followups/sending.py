@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections import defaultdict
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
@@ -36,7 +38,7 @@ from django.utils import timezone
 from accounts.services import audit_record
 from debtors.models import Channel, Contact
 
-from . import policy
+from . import policy, timing
 from .channels import (
     ProviderPermanentError,
     ProviderTemporaryError,
@@ -46,7 +48,7 @@ from .channels import (
     email_send,
     get_sms_backend,
 )
-from .models import FollowUp, Interaction
+from .models import CadenceStep, DebtorPolicyOverride, FollowUp, Interaction
 from .optout import opt_out_url
 from .planning import followup_complete, next_action_refresh
 
@@ -54,6 +56,8 @@ logger = logging.getLogger(__name__)
 
 AUTOMATED_ACTIONS = (Channel.SMS, Channel.EMAIL)
 BATCH = 500
+SEND_CHUNK = 25  # follow-ups per send task: one task per item costs more than the send
+MAX_IN_FLIGHT = 5000
 MAX_ATTEMPTS = 6
 BACKOFF_MAX = dt.timedelta(hours=1)
 RESCHEDULE_WITHIN = dt.timedelta(days=1)
@@ -73,8 +77,14 @@ def lease_length() -> dt.timedelta:
 
 def followups_claim_due(*, now: dt.datetime | None = None, limit: int = BATCH) -> list[int]:
     """Claim up to ``limit`` due SMS/email follow-ups; returns their ids. Rows
-    another dispatcher holds are skipped, never waited for."""
+    another dispatcher holds are skipped, never waited for. No more than
+    ``MAX_IN_FLIGHT`` are claimed at once, so a backlog never outlives its
+    lease while it waits in the broker."""
     now = now or timezone.now()
+    in_flight = FollowUp.objects.filter(status=FollowUp.Status.CLAIMED).count()
+    limit = min(limit, MAX_IN_FLIGHT - in_flight)
+    if limit <= 0:
+        return []
     with transaction.atomic():
         ids = list(
             FollowUp.objects.select_for_update(skip_locked=True)
@@ -121,12 +131,6 @@ def _address(followup: FollowUp, contact: Contact | None) -> str:
     return contact.mobile if followup.action == Channel.SMS else contact.email
 
 
-def _contact_for(followup: FollowUp) -> Contact | None:
-    if followup.promise_id and followup.promise.contact_id:
-        return followup.promise.contact
-    return followup.debtor.contacts.order_by("-is_primary", "name").first()
-
-
 def _give_up(followup: FollowUp, status: str, error: str, now: dt.datetime) -> None:
     followup.status = status
     followup.last_error = error[:2000]
@@ -170,37 +174,109 @@ def _send(followup: FollowUp, contact: Contact, now: dt.datetime) -> str:
     return email_send(message)
 
 
+@dataclass
+class _Batch:
+    """What the sends of one batch read, fetched once for all of them."""
+
+    now: dt.datetime
+    contacts: dict[int, Contact]
+    overrides: dict[int, DebtorPolicyOverride]
+    histories: dict[int, list[timing.Attempt]]
+    steps: dict[int, CadenceStep]
+
+
+def _batch_for(followups: list[FollowUp], now: dt.datetime) -> _Batch:
+    debtor_ids = {f.debtor_id for f in followups}
+    contacts: dict[int, Contact] = {}
+    for contact in Contact.objects.filter(debtor_id__in=debtor_ids).order_by(
+        "debtor_id", "-is_primary", "name"
+    ):
+        contacts.setdefault(contact.debtor_id, contact)
+    step_ids = {f.cadence_step_id for f in followups if f.cadence_step_id}
+    return _Batch(
+        now=now,
+        contacts=contacts,
+        overrides={
+            o.debtor_id: o for o in DebtorPolicyOverride.objects.filter(debtor_id__in=debtor_ids)
+        },
+        histories=policy.histories(debtor_ids, now=now),
+        steps={s.id: s for s in CadenceStep.objects.filter(id__in=step_ids)} if step_ids else {},
+    )
+
+
+def followups_send_batch(
+    followup_ids: list[int], *, now: dt.datetime | None = None
+) -> dict[str, int]:
+    """Send claimed follow-ups, each in its own transaction (one failure
+    never undoes another's send). What they need is read once for the batch."""
+    now = now or timezone.now()
+    followups = {
+        f.id: f
+        for f in FollowUp.objects.filter(
+            id__in=followup_ids, status=FollowUp.Status.CLAIMED
+        ).select_related(
+            "debtor", "debtor__assigned_collector", "promise", "promise__contact", "instalment"
+        )
+    }
+    results: dict[str, int] = defaultdict(int)
+    if not followups:
+        results["skipped"] = len(followup_ids)
+        return dict(results)
+    batch = _batch_for(list(followups.values()), now)
+    touched: set[int] = set()
+    for followup_id in followup_ids:
+        followup = followups.get(followup_id)
+        result = _send_one(followup, batch) if followup is not None else "skipped"
+        results[result] += 1
+        if followup is not None and result != "skipped":
+            touched.add(followup.debtor_id)
+    next_action_refresh(touched)
+    return dict(results)
+
+
 def followup_send(followup_id: int, *, now: dt.datetime | None = None) -> str:
     """Send one claimed follow-up. Returns what happened: sent, skipped,
     retry, rescheduled, cancelled or failed."""
-    now = now or timezone.now()
+    (result,) = followups_send_batch([followup_id], now=now)
+    return result
+
+
+def _send_one(followup: FollowUp, batch: _Batch) -> str:
+    now = batch.now
     with transaction.atomic():
-        followup = (
-            FollowUp.objects.select_for_update(of=("self",))
-            .select_related("debtor", "debtor__assigned_collector", "promise", "instalment")
-            .filter(pk=followup_id)
+        # Under the row lock: is it still ours to send? A redelivered task or
+        # a second claim after a sweep finds it done and stops here.
+        fresh = (
+            FollowUp.objects.select_for_update()
+            .filter(pk=followup.pk)
+            .values("status", "attempts", "policy_override_reason")
             .first()
         )
-        if followup is None or followup.status != FollowUp.Status.CLAIMED:
+        if fresh is None or fresh["status"] != FollowUp.Status.CLAIMED:
             return "skipped"
-        contact = _contact_for(followup)
-        address = _address(followup, contact)
-        if not address:
+        followup.attempts = fresh["attempts"]
+        followup.policy_override_reason = fresh["policy_override_reason"]
+        debtor = followup.debtor
+        promise = followup.promise
+        contact = promise.contact if promise and promise.contact_id else None
+        contact = contact or batch.contacts.get(debtor.id)
+        if not _address(followup, contact):
             _give_up(followup, FollowUp.Status.FAILED, "no address for this channel", now)
             return "failed"
+        limits = policy.limits_for(
+            debtor, override=batch.overrides.get(debtor.id), contact=contact, reason=followup.reason
+        )
+        history = batch.histories.setdefault(debtor.id, [])
         violations = policy.blocking(
-            policy.contact_check(
-                followup.debtor, followup.action, at=now, contact=contact, reason=followup.reason
-            ),
+            timing.check(policy.calendar_for(debtor), limits, history, followup.action, now),
             overridden=bool(followup.policy_override_reason),
         )
         if violations:
             text = "; ".join(v.message for v in violations)
             if policy.is_hard_stop(violations):
                 _give_up(followup, FollowUp.Status.CANCELLED, text, now)
-                next_action_refresh([followup.debtor_id])
                 return "cancelled"
-            return _reschedule(followup, text, now)
+            return _reschedule(followup, text, now, limits=limits, history=history)
         try:
             external_id = _send(followup, contact, now)
         except ProviderTemporaryError as exc:
@@ -221,7 +297,7 @@ def followup_send(followup_id: int, *, now: dt.datetime | None = None) -> str:
             _give_up(followup, FollowUp.Status.FAILED, str(exc), now)
             return "failed"
         interaction = Interaction.objects.create(
-            debtor=followup.debtor,
+            debtor=debtor,
             contact=contact,
             user=None,
             channel=followup.action,
@@ -232,23 +308,32 @@ def followup_send(followup_id: int, *, now: dt.datetime | None = None) -> str:
             external_id=external_id[:255],
             notes=followup.get_reason_display(),
         )
+        history.append(policy.attempt_from_row(now, followup.action, Interaction.Outcome.SENT))
         followup.attempts += 1
         followup.last_error = ""
-        followup.save(update_fields=["attempts", "last_error"])
-        followup_complete(followup, interaction=interaction, now=now)
-        next_action_refresh([followup.debtor_id])
+        followup_complete(
+            followup,
+            interaction=interaction,
+            now=now,
+            step=batch.steps.get(followup.cadence_step_id),
+            also_save=("attempts", "last_error"),
+        )
     return "sent"
 
 
-def _reschedule(followup: FollowUp, why: str, now: dt.datetime) -> str:
+def _reschedule(
+    followup: FollowUp,
+    why: str,
+    now: dt.datetime,
+    *,
+    limits: timing.Limits,
+    history: list[timing.Attempt],
+) -> str:
     """The limits forbid sending now: move it to the next allowed slot."""
-    from . import timing
-
-    debtor = followup.debtor
     slot = timing.best_slot(
-        policy.calendar_for(debtor),
-        policy.limits_for(debtor, override=policy.override_for(debtor), reason=followup.reason),
-        policy.histories([debtor.pk], now=now)[debtor.pk],
+        policy.calendar_for(followup.debtor),
+        limits,
+        history,
         followup.action,
         now=now,
         # The next good moment, not the best one of the coming weeks.
@@ -273,7 +358,6 @@ def _reschedule(followup: FollowUp, why: str, now: dt.datetime) -> str:
             "last_error",
         ]
     )
-    next_action_refresh([debtor.pk])
     return "rescheduled"
 
 
@@ -296,3 +380,11 @@ def followup_retry(*, actor, followup: FollowUp) -> FollowUp:
             after={"status": FollowUp.Status.SCHEDULED},
         )
     return followup
+
+
+def followups_unclaim(followup_ids: list[int]) -> int:
+    """Give back claims whose send task could not be queued (the broker is
+    down): they are due again at the next dispatch, with no attempt counted."""
+    return FollowUp.objects.filter(id__in=followup_ids, status=FollowUp.Status.CLAIMED).update(
+        status=FollowUp.Status.SCHEDULED, lease_until=None
+    )

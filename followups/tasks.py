@@ -22,20 +22,37 @@ def promise_evaluate_due_task() -> dict[str, int]:
 
 @shared_task(name="followups.tasks.followups_dispatch_task")
 def followups_dispatch_task() -> int:
-    """Claim due SMS/email follow-ups batch by batch and send one task each.
-    Stops when nothing is due or after a time budget (beat runs it again)."""
-    from .sending import BATCH, followups_claim_due
+    """Claim due SMS/email follow-ups batch by batch and queue their sends,
+    ``SEND_CHUNK`` per task. Stops when nothing is due or after a time budget
+    (beat runs it again). If the broker is down, the claims not yet queued are
+    given back at once instead of waiting out their lease."""
+    from kombu.exceptions import OperationalError
+
+    from .sending import BATCH, SEND_CHUNK, followups_claim_due, followups_unclaim
 
     started = time.monotonic()
-    sent = 0
+    queued = 0
     while time.monotonic() - started < DISPATCH_BUDGET_SECONDS:
         ids = followups_claim_due()
-        for followup_id in ids:  # the claim has committed: the rows are ours
-            followup_send_task.delay(followup_id)
-        sent += len(ids)
+        for start in range(0, len(ids), SEND_CHUNK):
+            chunk = ids[start : start + SEND_CHUNK]
+            try:
+                followups_send_batch_task.delay(chunk)  # the claim has committed
+            except OperationalError:
+                followups_unclaim(ids[start:])
+                logger.warning("broker unavailable: %d claims given back", len(ids) - start)
+                return queued
+            queued += len(chunk)
         if len(ids) < BATCH:
             break
-    return sent
+    return queued
+
+
+@shared_task(name="followups.tasks.followups_send_batch_task")
+def followups_send_batch_task(followup_ids: list[int]) -> dict[str, int]:
+    from .sending import followups_send_batch
+
+    return followups_send_batch(followup_ids)
 
 
 @shared_task(name="followups.tasks.followup_send_task")

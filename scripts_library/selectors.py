@@ -53,15 +53,24 @@ def track_select(
     "unknown" type, in the asked language, then the other language; and only
     then ignores the channel. With two published versions of a family (an A/B
     test) the debtor's `ab_subject` (their public_id) picks one, stably."""
-    published = TalkTrack.objects.filter(status=PublicationStatus.PUBLISHED, stage=stage)
+    # One query for the stage (a few dozen rows at most); the fallback walk
+    # happens in memory.
+    published = list(
+        TalkTrack.objects.filter(status=PublicationStatus.PUBLISHED, stage=stage).order_by(
+            "key", "version"
+        )
+    )
     channels = [channel, None] if channel else [None]
     for wanted_channel in channels:
         for lang in _language_chain(language):
             for debtor_type_ in _type_chain(debtor_type):
-                qs = published.filter(language=lang, debtor_type=debtor_type_)
-                if wanted_channel:
-                    qs = qs.filter(channel=wanted_channel)
-                candidates = list(qs.order_by("key", "version"))
+                candidates = [
+                    t
+                    for t in published
+                    if t.language == lang
+                    and t.debtor_type == debtor_type_
+                    and (not wanted_channel or t.channel == wanted_channel)
+                ]
                 if candidates:
                     return _pick_variant(candidates, ab_subject)
     return None
