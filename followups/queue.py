@@ -34,6 +34,7 @@ from .models import DebtorClaim, FollowUp, Instalment, Interaction, PromiseToPay
 
 QUEUE_ACTIONS = ("call", "visit")
 CLAIM_LEASE = dt.timedelta(minutes=15)
+NEXT_TRIES = 20
 CANDIDATES = 200
 PAGE = 50
 CALLBACK_WINDOW = dt.timedelta(minutes=30)
@@ -389,20 +390,16 @@ def queue_next(
         queue = queue_for(user, now=now, filters=filters, holder=holder, limit=CANDIDATES)
         if not queue.items:
             return None
-        by_id = {item.debtor.id: item for item in queue.items}
-        # Lock the candidates we might take; rows another session is claiming
-        # right now are skipped, not waited for.
-        free = set(
-            Debtor.objects.select_for_update(skip_locked=True)
-            .filter(id__in=list(by_id)[:20])
-            .values_list("id", flat=True)
-        )
-        for item in queue.items[:20]:
-            if (
-                item.callable_now
-                and item.debtor.id in free
-                and claim_take(user=user, holder=holder, debtor=item.debtor, now=now)
-            ):
+        for item in [i for i in queue.items if i.callable_now][:NEXT_TRIES]:
+            # Lock this one candidate; a row another session is claiming at
+            # this moment is skipped, not waited for. The upsert then refuses
+            # a debtor someone else claimed a moment ago.
+            free = (
+                Debtor.objects.select_for_update(skip_locked=True)
+                .filter(id=item.debtor.id)
+                .values_list("id", flat=True)
+            )
+            if free and claim_take(user=user, holder=holder, debtor=item.debtor, now=now):
                 item.claimed_by_me = True
                 return item
     return None

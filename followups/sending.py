@@ -56,7 +56,6 @@ logger = logging.getLogger(__name__)
 
 AUTOMATED_ACTIONS = (Channel.SMS, Channel.EMAIL)
 BATCH = 500
-SEND_CHUNK = 25  # follow-ups per send task: one task per item costs more than the send
 MAX_IN_FLIGHT = 5000
 MAX_ATTEMPTS = 6
 BACKOFF_MAX = dt.timedelta(hours=1)
@@ -69,6 +68,11 @@ PURPOSES = {
     FollowUp.Reason.PROMISE_THANKS: "promise_thanks",
     FollowUp.Reason.BROKEN_PROMISE: "broken_promise",
 }
+
+
+def send_chunk() -> int:
+    """Follow-ups per send task: a task per item costs more than the send itself."""
+    return max(1, getattr(settings, "FOLLOWUP_SEND_CHUNK", 25))
 
 
 def lease_length() -> dt.timedelta:

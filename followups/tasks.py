@@ -23,19 +23,20 @@ def promise_evaluate_due_task() -> dict[str, int]:
 @shared_task(name="followups.tasks.followups_dispatch_task")
 def followups_dispatch_task() -> int:
     """Claim due SMS/email follow-ups batch by batch and queue their sends,
-    ``SEND_CHUNK`` per task. Stops when nothing is due or after a time budget
+    ``FOLLOWUP_SEND_CHUNK`` per task. Stops when nothing is due or after a time budget
     (beat runs it again). If the broker is down, the claims not yet queued are
     given back at once instead of waiting out their lease."""
     from kombu.exceptions import OperationalError
 
-    from .sending import BATCH, SEND_CHUNK, followups_claim_due, followups_unclaim
+    from .sending import BATCH, followups_claim_due, followups_unclaim, send_chunk
 
     started = time.monotonic()
+    chunk_size = send_chunk()
     queued = 0
     while time.monotonic() - started < DISPATCH_BUDGET_SECONDS:
         ids = followups_claim_due()
-        for start in range(0, len(ids), SEND_CHUNK):
-            chunk = ids[start : start + SEND_CHUNK]
+        for start in range(0, len(ids), chunk_size):
+            chunk = ids[start : start + chunk_size]
             try:
                 followups_send_batch_task.delay(chunk)  # the claim has committed
             except OperationalError:

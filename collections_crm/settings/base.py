@@ -251,6 +251,7 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="collections@example.
 # Follow-up engine and reminders.
 CONTACT_POLICY_PACK = env.str("CONTACT_POLICY_PACK", default="b2b")  # until a manager picks one
 FOLLOWUP_LEASE_SECONDS = env.int("FOLLOWUP_LEASE_SECONDS", default=600)
+FOLLOWUP_SEND_CHUNK = env.int("FOLLOWUP_SEND_CHUNK", default=25)
 SITE_URL = env.str("SITE_URL", default="http://localhost:8000")  # for links in messages
 PAYMENT_LINK_TEMPLATE = env.str("PAYMENT_LINK_TEMPLATE", default="")  # {code}, {public_id}
 SMS_BACKEND = env.str("SMS_BACKEND", default="followups.channels.sms.ConsoleSmsBackend")
@@ -259,6 +260,7 @@ SMS_HTTP_URL = env.str("SMS_HTTP_URL", default="")
 SMS_HTTP_TOKEN = env.str("SMS_HTTP_TOKEN", default="")
 SMS_HTTP_TIMEOUT = env.float("SMS_HTTP_TIMEOUT", default=10.0)
 SMS_SENDER = env.str("SMS_SENDER", default="")
+SMS_FILE_DELAY_SECONDS = env.float("SMS_FILE_DELAY_SECONDS", default=0.0)  # tests only
 
 LOGGING = {
     "version": 1,

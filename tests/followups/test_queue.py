@@ -212,18 +212,19 @@ def test_two_sessions_pressing_next_at_once_get_different_debtors(personas):
         from django.db import connections
 
         try:
-            with time_machine.travel(TUESDAY_10, tick=False):
-                barrier.wait()
-                item = queue_next(user=alice, holder=holder)
-                taken[holder] = item.debtor.id if item else None
+            barrier.wait()
+            item = queue_next(user=alice, holder=holder)
+            taken[holder] = item.debtor.id if item else None
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=press, args=(h,)) for h in ("s:one", "s:two")]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    # One frozen clock for the whole process (time_machine is not per thread).
+    with time_machine.travel(TUESDAY_10, tick=False):
+        threads = [threading.Thread(target=press, args=(h,)) for h in ("s:one", "s:two")]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
     assert None not in taken.values()
     assert taken["s:one"] != taken["s:two"]
     assert DebtorClaim.objects.count() == 2

@@ -434,7 +434,6 @@ def _reminders_due_now(*, today: dt.date) -> None:
         "lunch_start": None,
         "lunch_end": None,
         "working_days": list(range(7)),
-        "country": "",
     }
     Debtor.objects.filter(pk=debtor.pk).update(**all_day)
     DebtorPolicyOverride.objects.create(
