@@ -2,7 +2,7 @@
 
     DATABASE_URL=postgres://... .venv/bin/python bench/queue_bench.py \
         [--debtors 10000 100000] [--invoices-per-debtor 10] [--requests 200] \
-        [--database crm_qbench] [--reseed] [--profile 50]
+        [--database crm_qbench] [--clock 10:30] [--reseed] [--profile 50]
 
 Each --debtors size gets its own database on the DATABASE_URL server
 (``<database>_10k``, ``<database>_100k``), holding the demo book (seed_demo with
@@ -14,21 +14,27 @@ collector has no open call or visit, the nightly plan (plan_all) runs once.
 Each size runs in a child process (Django binds one database per process). It
 logs in the demo collector with the biggest portfolio through the Django test
 client, with persistent connections as in production (CONN_MAX_AGE 60; the test
-settings say 0), warms up, then times --requests GETs of each page:
+settings say 0). The clock is moved (time-machine, ticking) to --clock in the
+collector's zone on a weekday, so the queue holds a working morning's items
+whatever the hour of the run (--clock wall: the real clock). After a warm-up it
+times --requests GETs of each page:
 
   queue      /followups/queue/ (the collector's queue page)
   home       /  (the collector's start page: the same queue plus their debtors)
   workspace  the debtor page of the collector's debtor with the most invoices
 
-and counts SQL queries per request (CaptureQueriesContext, separate requests so
-the capture does not weigh on the timings). "cpu p50" is this process's CPU time
-per request (Python and templates, not the database): steadier than the wall
-clock when the machine is busy. Targets: queue p95 < 50 ms,
-workspace p95 < 80 ms, at most 15 queries per page, the same count at every
-size. Exit 1 when a queue or workspace page runs more than 15 queries, a page's
-query count changes with the book's size, or a page does not answer 200; a
-missed time target only prints MISS. --profile N prints cProfile's top
-functions over N more requests of each page.
+and counts SQL queries per request (CaptureQueriesContext, on separate requests
+so the capture does not weigh on the timings; "10-12" when the contact policy's
+30-second cache was refilled meanwhile). "cpu p50" is this process's CPU time
+per request (Python and templates, not the database's work): steadier than the
+wall clock on a busy machine.
+
+Targets: queue p95 < 50 ms, workspace p95 < 80 ms, at most 15 queries per page,
+the same count at every size. Exit 1 when a queue or workspace page runs more
+than 15 queries, a page's steady query count (the fewest) changes with the
+book's size, or a page does not answer 200; a missed time target only prints
+MISS. --profile N prints cProfile's top functions over N more requests of the
+queue and workspace pages.
 """
 
 from __future__ import annotations
@@ -388,7 +394,10 @@ def report(results: list[dict], args) -> int:
                 failures.append(f"{label}: {page['queries']} queries per request")
     if len(results) > 1:
         for name in ("queue", "home", "workspace"):
-            counts = {size_label(r["debtors"]): r["pages"][name].get("queries") for r in results}
+            # The fewest per request: the policy cache (30 s) adds its reads now and then.
+            counts = {
+                size_label(r["debtors"]): r["pages"][name].get("queries_min") for r in results
+            }
             same = len(set(counts.values())) == 1
             verdicts.append((f"{name} queries the same at every size", str(counts), same))
             if not same:

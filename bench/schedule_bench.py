@@ -229,6 +229,9 @@ class Reminders:
                 debtor__do_not_contact=False,
                 debtor__cease_contact=False,
                 debtor__disputed_balance=0,
+                # their own limits (e.g. the demo's any-hour debtor) would
+                # reschedule some at the edges of their window
+                debtor__policy_override__isnull=True,
             )
             .exclude(opted_out_channels__contains=["sms"])
             .order_by("debtor_id")

@@ -619,17 +619,40 @@ def followup_complete(
         return
     if step is None and followup.cadence_step_id:
         step = CadenceStep.objects.filter(pk=followup.cadence_step_id).first()
-    state, _ = CadenceState.objects.select_for_update().get_or_create(
-        debtor_id=followup.debtor_id,
-        defaults={"debtor_type": followup.debtor.debtor_type},
-    )
-    if step is not None:
-        state.next_sequence = max(state.next_sequence, step.sequence + 1)
-    else:
-        state.next_sequence += 1
-    state.last_step_done_at = now
-    state.save(update_fields=["next_sequence", "last_step_done_at", "updated_at"])
-    if step is not None and step.escalate_to:
-        Debtor.objects.filter(pk=followup.debtor_id).exclude(
-            Q(status=step.escalate_to) | Q(status__in=CLOSED_STATUSES)
-        ).update(status=step.escalate_to, updated_at=now)
+    cadence_steps_done([(followup.debtor_id, followup.debtor.debtor_type, step)], now=now)
+
+
+def cadence_steps_done(
+    done: list[tuple[int, str, CadenceStep | None]], *, now: dt.datetime
+) -> None:
+    """Move debtors past the cadence steps just done: (debtor id, debtor type,
+    step). Debtors without a position get one; a step that sets a status sets
+    it. A fixed number of statements for any number of debtors."""
+    if not done:
+        return
+    ids = {debtor_id for debtor_id, _type, _step in done}
+    states = {
+        s.debtor_id: s for s in CadenceState.objects.select_for_update().filter(debtor_id__in=ids)
+    }
+    new: dict[int, CadenceState] = {}
+    escalate: dict[str, set[int]] = defaultdict(set)
+    for debtor_id, debtor_type, step in done:
+        state = states.get(debtor_id) or new.get(debtor_id)
+        if state is None:
+            state = new[debtor_id] = CadenceState(debtor_id=debtor_id, debtor_type=debtor_type)
+        state.next_sequence = (
+            max(state.next_sequence, step.sequence + 1) if step else state.next_sequence + 1
+        )
+        state.last_step_done_at = state.updated_at = now
+        if step is not None and step.escalate_to:
+            escalate[step.escalate_to].add(debtor_id)
+    if states:
+        CadenceState.objects.bulk_update(
+            list(states.values()), ["next_sequence", "last_step_done_at", "updated_at"]
+        )
+    if new:
+        CadenceState.objects.bulk_create(list(new.values()), ignore_conflicts=True)
+    for status, debtor_ids in escalate.items():
+        Debtor.objects.filter(pk__in=debtor_ids).exclude(
+            Q(status=status) | Q(status__in=CLOSED_STATUSES)
+        ).update(status=status, updated_at=now)

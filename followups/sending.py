@@ -2,25 +2,26 @@
 
 PostgreSQL holds the schedule. Every minute the dispatcher claims due SMS and
 email follow-ups in batches (``SELECT ... FOR UPDATE SKIP LOCKED``), marks them
-claimed under a lease and, once that commits, sends one task per follow-up.
-The send locks its row, checks it is still claimed, checks the contact policy,
-calls the provider with the follow-up's id as the idempotency key, and records
-the ``Interaction`` and the done status in the same transaction.
+claimed under a lease and, once that commits, queues their sends,
+``FOLLOWUP_SEND_CHUNK`` per task. A send task locks its rows, keeps those
+still claimed, checks the contact policy, calls the provider with each
+follow-up's id as the idempotency key, and records the ``Interaction`` rows and
+the done status in the same transaction.
 
 What can go wrong and what happens then:
 
-- The worker dies before the commit: the row is still claimed. The message is
+- The worker dies before the commit: the rows are still claimed. The message is
   redelivered (acks late), or the sweeper returns the row to the schedule when
   its lease ends and the dispatcher claims it again. The provider gets the same
   idempotency key again and does not send twice.
-- The task runs twice (redelivery and a new claim): the row lock serialises the
-  two and the second finds it done.
+- The task runs twice (redelivery and a new claim): the second skips rows the
+  first holds locked (SKIP LOCKED), and finds them done once it has committed.
 - A provider error that may pass (timeout, 429, 5xx): the row goes back to the
   schedule with a backoff (1, 2, 4 ... minutes, at most an hour); after
   ``MAX_ATTEMPTS`` it fails and managers see it.
 - A permanent error (bad number, refused address): failed at once, visible.
-- Redis is down: nothing is lost, rows stay in the table; sends resume with
-  the next dispatcher run.
+- Redis is down: the dispatcher gives back the claims it could not queue;
+  nothing is lost and sends resume with the next dispatcher run.
 """
 
 from __future__ import annotations
@@ -36,7 +37,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.services import audit_record
-from debtors.models import Channel, Contact
+from debtors.models import Channel, Contact, Invoice
+from scripts_library.rendering import MAX_INVOICE_NUMBERS
+from scripts_library.selectors import published_tracks, stage_for_channel
 
 from . import policy, timing
 from .channels import (
@@ -50,7 +53,7 @@ from .channels import (
 )
 from .models import CadenceStep, DebtorPolicyOverride, FollowUp, Interaction
 from .optout import opt_out_url
-from .planning import followup_complete, next_action_refresh
+from .planning import cadence_steps_done, next_action_refresh
 
 logger = logging.getLogger(__name__)
 
@@ -143,7 +146,7 @@ def _give_up(followup: FollowUp, status: str, error: str, now: dt.datetime) -> N
     followup.save(update_fields=["status", "last_error", "lease_until", "completed_at", "attempts"])
 
 
-def _send(followup: FollowUp, contact: Contact, now: dt.datetime) -> str:
+def _send(followup: FollowUp, contact: Contact, batch: _Batch) -> str:
     """Hand the message to the provider; returns the provider's id."""
     key = str(followup.public_id)
     debtor = followup.debtor
@@ -161,6 +164,8 @@ def _send(followup: FollowUp, contact: Contact, now: dt.datetime) -> str:
         else (promise.total_amount if promise else None),
         promise_date=instalment.due_date if instalment else None,
         opt_out_url=link,
+        tracks=batch.tracks,
+        invoice_numbers=batch.invoice_numbers.get(debtor.id, []),
     )
     if followup.action == Channel.SMS:
         result = get_sms_backend().send(
@@ -187,6 +192,8 @@ class _Batch:
     overrides: dict[int, DebtorPolicyOverride]
     histories: dict[int, list[timing.Attempt]]
     steps: dict[int, CadenceStep]
+    tracks: list
+    invoice_numbers: dict[int, list[str]]
 
 
 def _batch_for(followups: list[FollowUp], now: dt.datetime) -> _Batch:
@@ -197,6 +204,16 @@ def _batch_for(followups: list[FollowUp], now: dt.datetime) -> _Batch:
     ):
         contacts.setdefault(contact.debtor_id, contact)
     step_ids = {f.cadence_step_id for f in followups if f.cadence_step_id}
+    numbers: dict[int, list[str]] = defaultdict(list)
+    for debtor_id, number in (
+        Invoice.objects.filter(debtor_id__in=debtor_ids, amount__gt=0)
+        .exclude(open_amount=0)
+        .order_by("debtor_id", "due_date", "number")
+        .values_list("debtor_id", "number")
+    ):
+        if len(numbers[debtor_id]) < MAX_INVOICE_NUMBERS + 50:
+            numbers[debtor_id].append(number)
+    stages = {stage_for_channel(f.action) for f in followups}
     return _Batch(
         now=now,
         contacts=contacts,
@@ -205,36 +222,42 @@ def _batch_for(followups: list[FollowUp], now: dt.datetime) -> _Batch:
         },
         histories=policy.histories(debtor_ids, now=now),
         steps={s.id: s for s in CadenceStep.objects.filter(id__in=step_ids)} if step_ids else {},
+        tracks=list(published_tracks(stages=stages)),
+        invoice_numbers=numbers,
     )
 
 
 def followups_send_batch(
     followup_ids: list[int], *, now: dt.datetime | None = None
 ) -> dict[str, int]:
-    """Send claimed follow-ups, each in its own transaction (one failure
-    never undoes another's send). What they need is read once for the batch."""
+    """Send claimed follow-ups. The batch is one transaction: its rows are
+    locked until it commits, so a duplicate delivery of the same ids skips
+    them (SKIP LOCKED) and later finds them done. If the batch dies before it
+    commits, nothing of it is recorded and the resend carries the same
+    idempotency keys, which the provider does not send twice. What the sends
+    read is fetched once; what they write is written in bulk."""
     now = now or timezone.now()
-    followups = {
-        f.id: f
-        for f in FollowUp.objects.filter(
-            id__in=followup_ids, status=FollowUp.Status.CLAIMED
-        ).select_related(
-            "debtor", "debtor__assigned_collector", "promise", "promise__contact", "instalment"
-        )
-    }
     results: dict[str, int] = defaultdict(int)
-    if not followups:
-        results["skipped"] = len(followup_ids)
-        return dict(results)
-    batch = _batch_for(list(followups.values()), now)
-    touched: set[int] = set()
-    for followup_id in followup_ids:
-        followup = followups.get(followup_id)
-        result = _send_one(followup, batch) if followup is not None else "skipped"
-        results[result] += 1
-        if followup is not None and result != "skipped":
-            touched.add(followup.debtor_id)
-    next_action_refresh(touched)
+    with transaction.atomic():
+        followups = list(
+            FollowUp.objects.select_for_update(of=("self",), skip_locked=True)
+            .filter(id__in=followup_ids, status=FollowUp.Status.CLAIMED)
+            .select_related(
+                "debtor", "debtor__assigned_collector", "promise", "promise__contact", "instalment"
+            )
+            .order_by("id")
+        )
+        if len(followups) < len(followup_ids):
+            results["skipped"] = len(followup_ids) - len(followups)
+        if not followups:
+            return dict(results)
+        batch = _batch_for(followups, now)
+        sent: list[tuple[FollowUp, Interaction]] = []
+        for followup in followups:
+            results[_send_one(followup, batch, sent)] += 1
+        if sent:
+            _record_sent(sent, batch)
+        next_action_refresh({f.debtor_id for f in followups})
     return dict(results)
 
 
@@ -245,84 +268,89 @@ def followup_send(followup_id: int, *, now: dt.datetime | None = None) -> str:
     return result
 
 
-def _send_one(followup: FollowUp, batch: _Batch) -> str:
+def _send_one(followup: FollowUp, batch: _Batch, sent: list) -> str:
     now = batch.now
-    with transaction.atomic():
-        # Under the row lock: is it still ours to send? A redelivered task or
-        # a second claim after a sweep finds it done and stops here.
-        fresh = (
-            FollowUp.objects.select_for_update()
-            .filter(pk=followup.pk)
-            .values("status", "attempts", "policy_override_reason")
-            .first()
-        )
-        if fresh is None or fresh["status"] != FollowUp.Status.CLAIMED:
-            return "skipped"
-        followup.attempts = fresh["attempts"]
-        followup.policy_override_reason = fresh["policy_override_reason"]
-        debtor = followup.debtor
-        promise = followup.promise
-        contact = promise.contact if promise and promise.contact_id else None
-        contact = contact or batch.contacts.get(debtor.id)
-        if not _address(followup, contact):
-            _give_up(followup, FollowUp.Status.FAILED, "no address for this channel", now)
-            return "failed"
-        limits = policy.limits_for(
-            debtor, override=batch.overrides.get(debtor.id), contact=contact, reason=followup.reason
-        )
-        history = batch.histories.setdefault(debtor.id, [])
-        violations = policy.blocking(
-            timing.check(policy.calendar_for(debtor), limits, history, followup.action, now),
-            overridden=bool(followup.policy_override_reason),
-        )
-        if violations:
-            text = "; ".join(v.message for v in violations)
-            if policy.is_hard_stop(violations):
-                _give_up(followup, FollowUp.Status.CANCELLED, text, now)
-                return "cancelled"
-            return _reschedule(followup, text, now, limits=limits, history=history)
-        try:
-            external_id = _send(followup, contact, now)
-        except ProviderTemporaryError as exc:
-            followup.attempts += 1
-            if followup.attempts >= MAX_ATTEMPTS:
-                _give_up(followup, FollowUp.Status.FAILED, str(exc), now)
-                return "failed"
-            followup.status = FollowUp.Status.SCHEDULED
-            followup.lease_until = None
-            followup.last_error = str(exc)[:2000]
-            followup.due_at = now + _backoff(followup.attempts)
-            followup.save(
-                update_fields=["status", "lease_until", "last_error", "due_at", "attempts"]
-            )
-            return "retry"
-        except ProviderPermanentError as exc:
-            followup.attempts += 1
+    debtor = followup.debtor
+    promise = followup.promise
+    contact = promise.contact if promise and promise.contact_id else None
+    contact = contact or batch.contacts.get(debtor.id)
+    if not _address(followup, contact):
+        _give_up(followup, FollowUp.Status.FAILED, "no address for this channel", now)
+        return "failed"
+    limits = policy.limits_for(
+        debtor, override=batch.overrides.get(debtor.id), contact=contact, reason=followup.reason
+    )
+    history = batch.histories.setdefault(debtor.id, [])
+    violations = policy.blocking(
+        timing.check(policy.calendar_for(debtor), limits, history, followup.action, now),
+        overridden=bool(followup.policy_override_reason),
+    )
+    if violations:
+        text = "; ".join(v.message for v in violations)
+        if policy.is_hard_stop(violations):
+            _give_up(followup, FollowUp.Status.CANCELLED, text, now)
+            return "cancelled"
+        return _reschedule(followup, text, now, limits=limits, history=history)
+    try:
+        external_id = _send(followup, contact, batch)
+    except ProviderTemporaryError as exc:
+        followup.attempts += 1
+        if followup.attempts >= MAX_ATTEMPTS:
             _give_up(followup, FollowUp.Status.FAILED, str(exc), now)
             return "failed"
-        interaction = Interaction.objects.create(
-            debtor=debtor,
-            contact=contact,
-            user=None,
-            channel=followup.action,
-            direction=Interaction.Direction.OUTBOUND,
-            started_at=now,
-            ended_at=now,
-            outcome=Interaction.Outcome.SENT,
-            external_id=external_id[:255],
-            notes=followup.get_reason_display(),
-        )
-        history.append(policy.attempt_from_row(now, followup.action, Interaction.Outcome.SENT))
+        followup.status = FollowUp.Status.SCHEDULED
+        followup.lease_until = None
+        followup.last_error = str(exc)[:2000]
+        followup.due_at = now + _backoff(followup.attempts)
+        followup.save(update_fields=["status", "lease_until", "last_error", "due_at", "attempts"])
+        return "retry"
+    except ProviderPermanentError as exc:
+        followup.attempts += 1
+        _give_up(followup, FollowUp.Status.FAILED, str(exc), now)
+        return "failed"
+    interaction = Interaction(
+        debtor=debtor,
+        contact=contact,
+        user=None,
+        channel=followup.action,
+        direction=Interaction.Direction.OUTBOUND,
+        started_at=now,
+        ended_at=now,
+        outcome=Interaction.Outcome.SENT,
+        external_id=external_id[:255],
+        notes=followup.get_reason_display(),
+    )
+    sent.append((followup, interaction))
+    # A second message to the same debtor in this batch counts this one.
+    history.append(policy.attempt_from_row(now, followup.action, Interaction.Outcome.SENT))
+    return "sent"
+
+
+def _record_sent(sent: list[tuple[FollowUp, Interaction]], batch: _Batch) -> None:
+    """The Interactions and the done status of every sent follow-up, and the
+    cadence moving on: a handful of statements for the whole batch."""
+    Interaction.objects.bulk_create([interaction for _, interaction in sent])
+    followups = []
+    for followup, interaction in sent:
+        followup.interaction = interaction
+        followup.status = FollowUp.Status.DONE
+        followup.completed_at = batch.now
+        followup.lease_until = None
         followup.attempts += 1
         followup.last_error = ""
-        followup_complete(
-            followup,
-            interaction=interaction,
-            now=now,
-            step=batch.steps.get(followup.cadence_step_id),
-            also_save=("attempts", "last_error"),
-        )
-    return "sent"
+        followups.append(followup)
+    FollowUp.objects.bulk_update(
+        followups,
+        ["interaction", "status", "completed_at", "lease_until", "attempts", "last_error"],
+    )
+    cadence_steps_done(
+        [
+            (f.debtor_id, f.debtor.debtor_type, batch.steps.get(f.cadence_step_id))
+            for f in followups
+            if f.reason == FollowUp.Reason.DUNNING_STEP
+        ],
+        now=batch.now,
+    )
 
 
 def _reschedule(

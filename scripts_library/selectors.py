@@ -48,6 +48,7 @@ def track_select(
     channel: str | None = None,
     language: str,
     ab_subject: str | None = None,
+    published: list[TalkTrack] | None = None,
 ) -> TalkTrack | None:
     """The best published track. Tries the debtor's type, then the neutral
     "unknown" type, in the asked language, then the other language; and only
@@ -55,11 +56,10 @@ def track_select(
     test) the debtor's `ab_subject` (their public_id) picks one, stably."""
     # One query for the stage (a few dozen rows at most); the fallback walk
     # happens in memory.
-    published = list(
-        TalkTrack.objects.filter(status=PublicationStatus.PUBLISHED, stage=stage).order_by(
-            "key", "version"
-        )
-    )
+    if published is None:
+        published = list(published_tracks(stages=[stage]))
+    else:  # a caller that selects many times (a batch of reminders) loads them once
+        published = [t for t in published if t.stage == stage]
     channels = [channel, None] if channel else [None]
     for wanted_channel in channels:
         for lang in _language_chain(language):
@@ -74,6 +74,13 @@ def track_select(
                 if candidates:
                     return _pick_variant(candidates, ab_subject)
     return None
+
+
+def published_tracks(*, stages) -> QuerySet[TalkTrack]:
+    """Published tracks of these stages in the order ``track_select`` walks them."""
+    return TalkTrack.objects.filter(
+        status=PublicationStatus.PUBLISHED, stage__in=list(stages)
+    ).order_by("key", "version")
 
 
 def _pick_variant(candidates: list[TalkTrack], ab_subject: str | None) -> TalkTrack:
@@ -185,17 +192,21 @@ def render_context_for_debtor(
     promise_date: datetime.date | None = None,
     payment_link: str | None = None,
     language: str | None = None,
+    invoice_numbers: list[str] | None = None,
 ) -> RenderContext:
     """Read the debtor's summary columns and open invoices into a RenderContext.
     Promise data comes in as plain values: this app does not know followups."""
     if contact is None:
         contact = debtor.contacts.order_by("-is_primary", "name").first()
-    numbers = list(
-        Invoice.objects.filter(debtor=debtor, amount__gt=0)
-        .exclude(open_amount=0)
-        .order_by("due_date", "number")
-        .values_list("number", flat=True)[: MAX_INVOICE_NUMBERS + 50]
-    )
+    if invoice_numbers is not None:
+        numbers = list(invoice_numbers)
+    else:
+        numbers = list(
+            Invoice.objects.filter(debtor=debtor, amount__gt=0)
+            .exclude(open_amount=0)
+            .order_by("due_date", "number")
+            .values_list("number", flat=True)[: MAX_INVOICE_NUMBERS + 50]
+        )
     if payment_link is None:
         template = getattr(settings, "PAYMENT_LINK_TEMPLATE", "")
         if template:

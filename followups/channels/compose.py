@@ -66,7 +66,11 @@ def compose(
     promise_amount: Decimal | None = None,
     promise_date: datetime.date | None = None,
     opt_out_url: str = "",
+    tracks: list | None = None,
+    invoice_numbers: list[str] | None = None,
 ) -> Composed:
+    """``tracks`` (published tracks of the written stages) and
+    ``invoice_numbers`` save queries when a caller composes many messages."""
     if channel not in CHANNELS:
         raise ValueError(f"No composed messages for channel {channel!r}")
     if purpose not in PURPOSES:
@@ -80,6 +84,7 @@ def compose(
         promise_amount=promise_amount,
         promise_date=promise_date,
         language=language,
+        invoice_numbers=invoice_numbers,
     )
     with translation.override(language):
         track = None
@@ -90,6 +95,7 @@ def compose(
                 channel=channel,
                 language=language,
                 ab_subject=str(debtor.public_id),
+                published=tracks,
             )
             # The selector falls back to the other language; a debtor gets theirs.
             if track is not None and track.language != language:
