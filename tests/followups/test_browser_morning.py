@@ -240,17 +240,11 @@ def test_a_collectors_morning_from_the_queue(page, live_server, personas, browse
             other.goto(f"{live_server.url}/followups/queue/")
             expect(other.get_by_test_id("queue-next")).to_be_visible()
             pages.append(other)
-        stamps = []
-        for k, other in enumerate(pages):
-            other.on("request", lambda r, k=k: "/queue/next/" in r.url and stamps.append((k, "req", time.monotonic())))
-            other.on("response", lambda r, k=k: "/queue/next/" in r.url and stamps.append((k, "resp", time.monotonic())))
         for other in pages:  # both requests leave before either answers
             other.evaluate("document.getElementById('queue-next-form').requestSubmit()")
         for other in pages:
             other.wait_for_url(DEBTOR_URL)
         landed = [other.url.rstrip("/").rsplit("/", 1)[1] for other in pages]
-        t0 = stamps[0][2]
-        print("STAMPS", [(k, kind, round((t - t0) * 1000, 1)) for k, kind, t in stamps])
         claims = DebtorClaim.objects.filter(debtor__public_id__in=landed)
         assert len({claim.holder for claim in claims}) == 2  # one claim per session
         # Shift+N there: no answer, then straight on to Next.
