@@ -134,11 +134,6 @@ class Debtor(models.Model):
             ),
             models.Index(fields=["team", "-priority_score"], name="debtor_team_prio"),
             models.Index(fields=["status"], name="debtor_status"),
-            models.Index(
-                fields=["next_action_at"],
-                name="debtor_next_action",
-                condition=Q(next_action_at__isnull=False),
-            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -16,11 +16,13 @@ an open next step keeps it unless the event asks to re-plan.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -45,6 +47,7 @@ from .models import (
 logger = logging.getLogger(__name__)
 
 CHUNK = 2000
+INSERT_CHUNK = 5000
 # Follow-ups that are the debtor's next step: while one is open no cadence step
 # is added. Promise reminders and thanks run beside the cadence.
 NEXT_STEP_REASONS = frozenset(
@@ -64,7 +67,6 @@ RATE_HISTORY_DAYS = 180
 DEBTOR_RATE_MIN_CALLS = 8
 DEBTOR_FIELDS = (
     "id",
-    "public_id",
     "code",
     "debtor_type",
     "status",
@@ -260,9 +262,9 @@ def _substitute(action: str, contact: Contact | None, blocked: frozenset[str]) -
 class Plan:
     """What one planning pass decided; written in bulk at the end of a chunk."""
 
-    create: list[FollowUp] = field(default_factory=list)
+    create: list[SimpleNamespace] = field(default_factory=list)  # FollowUp fields
     cancel: set[int] = field(default_factory=set)
-    states_new: list[CadenceState] = field(default_factory=list)
+    states_new: list[SimpleNamespace] = field(default_factory=list)  # CadenceState fields
     states_changed: list[CadenceState] = field(default_factory=list)
     skipped: int = 0
 
@@ -286,7 +288,13 @@ class Planner:
 
     # ------------------------------------------------------------------ loading
     def run(self, debtor_ids: list[int]) -> None:
-        debtors = list(Debtor.objects.filter(id__in=debtor_ids).only(*DEBTOR_FIELDS).order_by("id"))
+        # Plain rows, not model instances: a night plans every debtor.
+        debtors = [
+            SimpleNamespace(**row)
+            for row in Debtor.objects.filter(id__in=debtor_ids)
+            .order_by("id")
+            .values(*DEBTOR_FIELDS)
+        ]
         ids = [d.id for d in debtors]
         states = {s.debtor_id: s for s in CadenceState.objects.filter(debtor_id__in=ids)}
         overrides = {o.debtor_id: o for o in DebtorPolicyOverride.objects.filter(debtor_id__in=ids)}
@@ -295,11 +303,14 @@ class Planner:
             debtor_id__in=ids, status__in=FollowUp.OPEN_STATUSES
         ).values("id", "debtor_id", "reason", "status", "cadence_step_id", "due_at"):
             open_followups[row["debtor_id"]].append(row)
-        contacts: dict[int, Contact] = {}
-        for contact in Contact.objects.filter(debtor_id__in=ids).order_by(
+        contacts: dict[int, SimpleNamespace] = {}
+        primary_first = Contact.objects.filter(debtor_id__in=ids).order_by(
             "debtor_id", "-is_primary", "name"
-        ):
-            contacts.setdefault(contact.debtor_id, contact)
+        )
+        if connection.vendor == "postgresql":
+            primary_first = primary_first.distinct("debtor_id")  # one row per debtor
+        for row in primary_first.values("debtor_id", "mobile", "email", "opted_out_channels"):
+            contacts.setdefault(row["debtor_id"], SimpleNamespace(**row))
         owners: dict[int, int] = {}
         for debtor_id, owner_id in (
             Dispute.objects.filter(
@@ -349,7 +360,13 @@ class Planner:
             return
 
         if state is None:
-            state = CadenceState(debtor_id=debtor.id, debtor_type=debtor.debtor_type)
+            state = SimpleNamespace(
+                debtor_id=debtor.id,
+                debtor_type=debtor.debtor_type,
+                next_sequence=1,
+                paused_until=None,
+                last_step_done_at=None,
+            )
             plan.states_new.append(state)
         elif state.debtor_type != debtor.debtor_type:
             # A new type starts its own cadence from the first step.
@@ -479,9 +496,9 @@ class Planner:
             self.counts["no_slot"] += 1
             return
         with translation.override(settings.LANGUAGE_CODE):
-            text = slot.explain()[:255]
+            text = slot.explain()[:255]  # memoised: most slots share their reasons
         plan.create.append(
-            FollowUp(
+            SimpleNamespace(
                 debtor_id=debtor.id,
                 action=action,
                 reason=reason,
@@ -535,20 +552,97 @@ class Planner:
                 ).update(status=FollowUp.Status.CANCELLED, completed_at=self.now)
                 self.counts["cancelled"] += len(plan.cancel)
             if plan.states_new:
-                CadenceState.objects.bulk_create(plan.states_new, ignore_conflicts=True)
+                cadence_states_insert(plan.states_new, now=self.now)
             if plan.states_changed:
                 CadenceState.objects.bulk_update(
                     plan.states_changed, ["debtor_type", "next_sequence"]
                 )
             if plan.create:
-                FollowUp.objects.bulk_create(plan.create, ignore_conflicts=True, batch_size=2000)
+                followups_insert(plan.create, now=self.now)
             next_action_refresh(ids)
 
 
+def followups_insert(followups: list, *, now: dt.datetime) -> None:
+    """Insert planned follow-ups; one already open in the same slot wins. On
+    PostgreSQL one ``INSERT ... SELECT FROM unnest(...)`` per chunk: the
+    nightly plan writes tens of thousands and ``bulk_create`` spends most of
+    its time building objects and parameters."""
+    if connection.vendor != "postgresql":
+        FollowUp.objects.bulk_create(
+            [FollowUp(**vars(f)) for f in followups], ignore_conflicts=True, batch_size=2000
+        )
+        return
+    table = FollowUp._meta.db_table
+    for start in range(0, len(followups), INSERT_CHUNK):
+        chunk = followups[start : start + INSERT_CHUNK]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                INSERT INTO {table} (public_id, debtor_id, action, reason, due_at, slot_reason,
+                    slot_explain, status, assigned_to_id, cadence_step_id, attempts, last_error,
+                    policy_override_reason, created_at)
+                SELECT gen_random_uuid(), d, a, r, t, sr, se::jsonb, 'scheduled', u, c, 0, '', '',
+                       %s
+                  FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::timestamptz[],
+                              %s::text[], %s::text[], %s::bigint[], %s::bigint[])
+                       AS x(d, a, r, t, sr, se, u, c)
+                ON CONFLICT DO NOTHING
+                """,
+                [
+                    now,
+                    [f.debtor_id for f in chunk],
+                    [f.action for f in chunk],
+                    [f.reason for f in chunk],
+                    [f.due_at for f in chunk],
+                    [f.slot_reason for f in chunk],
+                    [json.dumps(f.slot_explain) for f in chunk],
+                    [f.assigned_to_id for f in chunk],
+                    [f.cadence_step_id for f in chunk],
+                ],
+            )
+
+
+def cadence_states_insert(states: list, *, now: dt.datetime) -> None:
+    """Positions for debtors planned for the first time (one statement on
+    PostgreSQL); a position another run created meanwhile is kept."""
+    if connection.vendor != "postgresql":
+        CadenceState.objects.bulk_create(
+            [CadenceState(debtor_id=s.debtor_id, debtor_type=s.debtor_type) for s in states],
+            ignore_conflicts=True,
+        )
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {CadenceState._meta.db_table} (debtor_id, debtor_type, next_sequence,
+                updated_at)
+            SELECT d, t, 1, %s FROM unnest(%s::bigint[], %s::text[]) AS x(d, t)
+            ON CONFLICT DO NOTHING
+            """,
+            [now, [s.debtor_id for s in states], [s.debtor_type for s in states]],
+        )
+
+
 def next_action_refresh(debtor_ids: Iterable[int]) -> None:
-    """Debtor.next_action_at = their earliest open follow-up. One statement."""
+    """Debtor.next_action_at = their earliest open follow-up. One statement,
+    touching only the debtors whose value changes."""
     ids = sorted(set(debtor_ids))
     if not ids:
+        return
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                UPDATE {Debtor._meta.db_table} d SET next_action_at = n.due_at
+                  FROM (SELECT x.id, min(f.due_at) AS due_at
+                          FROM unnest(%s::bigint[]) AS x(id)
+                          LEFT JOIN {FollowUp._meta.db_table} f ON f.debtor_id = x.id
+                           AND f.status IN ('scheduled', 'claimed', 'in_progress')
+                         GROUP BY x.id) n
+                 WHERE d.id = n.id AND d.next_action_at IS DISTINCT FROM n.due_at
+                """,
+                [ids],
+            )
         return
     earliest = (
         FollowUp.objects.filter(debtor_id=OuterRef("pk"), status__in=FollowUp.OPEN_STATUSES)

@@ -17,6 +17,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from functools import lru_cache
 
 from django.conf import settings
 from django.utils import timezone
@@ -171,20 +172,55 @@ def calendar_zone(debtor: Debtor):
 
 def calendar_for(debtor: Debtor) -> timing.Calendar:
     """The debtor's working calendar. Bad stored values (from an import) fall
-    back to safe defaults with a logged warning; people get a form error."""
-    calendar, warnings = timing.calendar_from_raw(
-        timezone=debtor.timezone,
-        country=debtor.country,
-        opens=debtor.business_hours_start,
-        closes=debtor.business_hours_end,
-        lunch_start=debtor.lunch_start,
-        lunch_end=debtor.lunch_end,
-        working_days=debtor.working_days,
-        money_days=debtor.money_days,
+    back to safe defaults with a logged warning; people get a form error.
+    Memoised by value: a book has few distinct calendars."""
+    return _calendar(
+        debtor.timezone,
+        debtor.country,
+        debtor.business_hours_start,
+        debtor.business_hours_end,
+        debtor.lunch_start,
+        debtor.lunch_end,
+        tuple(debtor.working_days or ()),
+        tuple(debtor.money_days or ()),
+        debtor.code,
     )
-    for warning in warnings:
-        logger.warning("debtor %s calendar: %s", debtor.code, warning)
+
+
+def _calendar(tz, country, opens, closes, lunch_start, lunch_end, working_days, money_days, code):
+    try:
+        key = (tz, country, opens, closes, lunch_start, lunch_end, working_days, money_days)
+        return _calendar_cached(*key)
+    except TypeError:  # something unhashable in a list: read it the slow way
+        calendar, warnings = _calendar_read(
+            tz, country, opens, closes, lunch_start, lunch_end, working_days, money_days
+        )
+        for warning in warnings:
+            logger.warning("debtor %s calendar: %s", code, warning)
+        return calendar
+
+
+@lru_cache(maxsize=2048)
+def _calendar_cached(tz, country, opens, closes, lunch_start, lunch_end, working_days, money_days):
+    calendar, warnings = _calendar_read(
+        tz, country, opens, closes, lunch_start, lunch_end, working_days, money_days
+    )
+    for warning in warnings:  # once per distinct calendar and process
+        logger.warning("a debtor calendar: %s", warning)
     return calendar
+
+
+def _calendar_read(tz, country, opens, closes, lunch_start, lunch_end, working_days, money_days):
+    return timing.calendar_from_raw(
+        timezone=tz,
+        country=country,
+        opens=opens,
+        closes=closes,
+        lunch_start=lunch_start,
+        lunch_end=lunch_end,
+        working_days=list(working_days),
+        money_days=list(money_days),
+    )
 
 
 def attempt_from_row(started_at, channel: str, outcome: str) -> timing.Attempt:

@@ -51,8 +51,8 @@ from zoneinfo import ZoneInfo, available_timezones
 
 import holidays
 from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext
 
 
 class Action(StrEnum):
@@ -761,7 +761,22 @@ _FIRST_CLAUSE = frozenset(
 
 def explain(reasons: Sequence[Sequence]) -> str:
     """The reason sentence, in the active language, from ``Slot.reasons`` (also
-    after a JSON round trip, where the pairs have become lists)."""
+    after a JSON round trip, where the pairs have become lists). Memoised: the
+    nightly plan explains tens of thousands of slots, most of them alike."""
+    try:
+        key = tuple((code, tuple(sorted(params.items()))) for code, params in reasons)
+        hash(key)
+    except (AttributeError, TypeError, ValueError):
+        return _explain(reasons)
+    return _explain_cached(get_language(), key)
+
+
+@lru_cache(maxsize=4096)
+def _explain_cached(language: str | None, key: tuple) -> str:
+    return _explain([(code, dict(params)) for code, params in key])
+
+
+def _explain(reasons: Sequence[Sequence]) -> str:
     head, first, rest = "", [], []
     for code, params in reasons:
         try:

@@ -46,3 +46,15 @@ urlpatterns += [
     path("debtor/<uuid:public_id>/ws/escalate/", ws.escalate_view, name="ws-escalate"),
     path("debtor/<uuid:public_id>/ws/type/", ws.type_view, name="ws-type"),
 ]
+
+# Each side form alone, fresh: loaded into its panel when it opens (htmx), or a
+# page of its own without JS.
+urlpatterns += [
+    path(
+        f"debtor/<uuid:public_id>/ws/{name}/form/",
+        ws.side_form_view,
+        {"name": f"{name}_form"},
+        name=f"ws-{name}-form",
+    )
+    for name in ("promise", "dispute", "callback", "escalate", "type")
+]

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.services import audit_record
 from debtors.models import DebtorType
 from debtors.permissions import debtor_get_for_user, debtor_queryset_for_user
-from debtors.selectors import debtor_invoices
 from debtors.services import debtor_update
 from scripts_library.permissions import track_get_for_user, user_can_edit_scripts
 
@@ -35,7 +34,6 @@ from .models import Cadence, ContactPolicy, EngineSettings, FollowUp
 from .permissions import followup_get_for_user, followup_queryset_for_user, user_manages_engine
 from .planning import plan_debtors
 from .policy import pack_values, policy_cache_clear
-from .selectors import debtor_planned_followups, debtor_timeline
 from .sending import followup_retry
 from .services import followup_override_policy
 
@@ -48,18 +46,9 @@ def debtor_detail_view(request, public_id):
     from .workspace_views import workspace_context  # the workspace builds on this page
 
     debtor = debtor_get_for_user(request.user, public_id)
-    context = {
-        "debtor": debtor,
-        "contacts": list(debtor.contacts.all()),
-        "invoices": list(debtor_invoices(debtor=debtor)),
-        "timeline": debtor_timeline(debtor=debtor, limit=30),
-        "planned": debtor_planned_followups(debtor=debtor),
-        "can_override": user_manages_engine(request.user),
-        "override_form": OverrideForm(),
-    }
-    # Aging, local time, ranked contacts, checklist, script panel and the forms.
-    context.update(workspace_context(request, debtor))
-    return render(request, "debtors/detail.html", context)
+    # Contacts, invoices, timeline, planned steps, aging, local time, checklist,
+    # script panel and the outcome form, in a fixed number of queries.
+    return render(request, "debtors/detail.html", workspace_context(request, debtor))
 
 
 EFFECTIVENESS_PERIODS = (30, 90, 365)

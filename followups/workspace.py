@@ -97,11 +97,32 @@ class Moment:
     problems: list[str]
 
 
-def aging_buckets(*, debtor: Debtor, today: dt.date) -> list[tuple[str, Decimal]]:
-    """Open amounts by days past due, in one aggregate query."""
+# Days past due at most, per bucket; past the last: "90+".
+AGING_BUCKETS = (("1-30", 30), ("31-60", 60), ("61-90", 90))
+
+
+def aging_buckets(
+    *, debtor: Debtor, today: dt.date, invoices: list[Invoice] | None = None
+) -> list[tuple[str, Decimal]]:
+    """Open amounts by days past due: from the debtor's invoices when the caller
+    has read them all already, else in one aggregate query."""
 
     def ago(days: int) -> dt.date:
         return today - dt.timedelta(days=days)
+
+    if invoices is not None:
+        names = ["current", *(name for name, _days in AGING_BUCKETS), "90+"]
+        sums = dict.fromkeys(names, Decimal("0.00"))
+        for invoice in invoices:
+            if invoice.open_amount == 0:
+                continue
+            late = (today - invoice.due_date).days
+            if late <= 0:
+                sums["current"] += invoice.open_amount
+            else:
+                name = next((n for n, days in AGING_BUCKETS if late <= days), "90+")
+                sums[name] += invoice.open_amount
+        return list(sums.items())
 
     total = Sum("open_amount", default=Decimal("0.00"))
     sums = (
@@ -150,10 +171,12 @@ def moment_now(*, debtor: Debtor, now: dt.datetime) -> Moment:
     )
 
 
-def contacts_ranked(*, debtor: Debtor) -> list[Contact]:
-    """Decision makers first, then the primary contact; the first is the one to ask for."""
+def contacts_ranked(*, debtor: Debtor, contacts: list[Contact] | None = None) -> list[Contact]:
+    """Decision makers first, then the primary contact; the first is the one to
+    ask for (``right_contact``'s order). ``contacts``: the debtor's, already read."""
     contacts = sorted(
-        debtor.contacts.all(), key=lambda c: (not c.is_decision_maker, not c.is_primary, c.name)
+        debtor.contacts.all() if contacts is None else contacts,
+        key=lambda c: (not c.is_decision_maker, not c.is_primary, c.name),
     )
     for n, contact in enumerate(contacts):
         contact.is_right_person = n == 0 and (contact.is_decision_maker or contact.is_primary)
@@ -176,14 +199,33 @@ def invoice_groups(invoices) -> dict[str, list[Invoice]]:
     return groups
 
 
-def due_followup(*, debtor: Debtor, user: User, now: dt.datetime) -> FollowUp | None:
-    """The debtor's open call or visit due by the end of the user's day."""
+def due_followup(
+    *,
+    debtor: Debtor,
+    user: User,
+    now: dt.datetime,
+    soonest: list[FollowUp] | None = None,
+    limit: int = 0,
+) -> FollowUp | None:
+    """The debtor's open call or visit due by the end of the user's day.
+    ``soonest``: the debtor's open follow-ups by due time, at most ``limit`` of
+    them (the planned steps the page shows); read from them when they are all
+    of them or reach past the end of the day, else in one query."""
     try:
         zone = zoneinfo.ZoneInfo(user.timezone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         zone = timezone.get_default_timezone()
     end = timezone.localtime(now, zone).replace(hour=0, minute=0, second=0, microsecond=0)
     end += dt.timedelta(days=1)
+    if soonest is not None and (len(soonest) < limit or soonest[-1].due_at >= end):
+        due = [
+            f
+            for f in soonest
+            if f.status in FollowUp.OPEN_STATUSES
+            and f.action in (Channel.CALL, Channel.VISIT)
+            and f.due_at < end
+        ]
+        return min(due, key=lambda f: (f.due_at, f.pk), default=None)
     return (
         FollowUp.objects.filter(
             debtor=debtor,

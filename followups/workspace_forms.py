@@ -9,11 +9,12 @@ import uuid
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from collections_crm.money import quantize_money
-from debtors.models import Channel, Debtor, DebtorType, Dispute, Invoice
+from debtors.models import Channel, Contact, Debtor, DebtorType, Dispute, Invoice
 
 from .events import MAX_INSTALMENTS
 from .models import Interaction
@@ -39,14 +40,49 @@ def new_key() -> str:
     return uuid.uuid4().hex
 
 
+class ContactChoiceField(forms.ChoiceField):
+    """One of the debtor's contacts, chosen among contacts already read (the
+    workspace reads them once for the whole page); cleans to the Contact."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=(), **kwargs)
+        self.set_contacts([])
+
+    def set_contacts(self, contacts: list[Contact]) -> None:
+        self._by_pk = {str(c.pk): c for c in contacts}
+        self.choices = [("", "---------"), *((str(c.pk), str(c)) for c in contacts)]
+
+    def prepare_value(self, value):
+        return value.pk if isinstance(value, Contact) else value
+
+    def to_python(self, value) -> Contact | None:
+        if value in self.empty_values:
+            return None
+        try:
+            return self._by_pk[str(value)]
+        except KeyError:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            ) from None
+
+    def validate(self, value) -> None:
+        forms.Field.validate(self, value)  # to_python already checked the choice
+
+
 class DebtorForm(forms.Form):
-    def __init__(self, *args, debtor: Debtor, **kwargs):
+    def __init__(self, *args, debtor: Debtor, contacts: list[Contact] | None = None, **kwargs):
+        """``contacts``: the debtor's contacts in ``contacts_ranked`` order, when
+        the caller has them; else they are read here."""
         self.debtor = debtor
         super().__init__(*args, **kwargs)
         if "contact" in self.fields:
-            self.fields["contact"].queryset = debtor.contacts.order_by(
-                "-is_decision_maker", "-is_primary", "name"
-            )
+            if contacts is None:
+                contacts = list(
+                    debtor.contacts.order_by("-is_decision_maker", "-is_primary", "name")
+                )
+            self.fields["contact"].set_contacts(contacts)
 
 
 class LocalDateTimeInput(forms.DateTimeInput):
@@ -63,9 +99,7 @@ class LogForm(DebtorForm):
         widget=forms.RadioSelect,
         error_messages={"required": gettext_lazy("Choose what happened on the call.")},
     )
-    contact = forms.ModelChoiceField(
-        label=gettext_lazy("Contact reached"), queryset=None, required=False
-    )
+    contact = ContactChoiceField(label=gettext_lazy("Contact reached"), required=False)
     notes = forms.CharField(
         label=gettext_lazy("Notes"),
         required=False,
@@ -103,7 +137,7 @@ class CallbackForm(DebtorForm):
         input_formats=[LOCAL_INPUT, "%Y-%m-%d %H:%M"],
         widget=LocalDateTimeInput(),
     )
-    contact = forms.ModelChoiceField(label=gettext_lazy("Contact"), queryset=None, required=False)
+    contact = ContactChoiceField(label=gettext_lazy("Contact"), required=False)
 
 
 class PromiseForm(DebtorForm):
@@ -138,9 +172,7 @@ class PromiseForm(DebtorForm):
         label=gettext_lazy("Remind them by"),
         choices=[(c.value, c.label) for c in (Channel.SMS, Channel.EMAIL, Channel.CALL)],
     )
-    contact = forms.ModelChoiceField(
-        label=gettext_lazy("Promised by"), queryset=None, required=False
-    )
+    contact = ContactChoiceField(label=gettext_lazy("Promised by"), required=False)
     confirm_over_balance = forms.BooleanField(
         label=gettext_lazy("Yes, the promise is more than the open balance"), required=False
     )

@@ -1,26 +1,28 @@
 """The debtor workspace's forms: log an outcome, promise, dispute, callback,
-escalate, change type. Thin: every view is POST-only, gets the debtor through
-``debtor_get_for_user(..., write=True)``, parses a form, calls one service and
-answers htmx with the form's partial (the full page without htmx)."""
+escalate, change type. Thin: every write view is POST-only, gets the debtor
+through ``debtor_get_for_user(..., write=True)``, parses a form, calls one
+service and answers htmx with the form's partial (the full page without htmx).
+The side forms are drawn when their panel opens, by ``side_form_view`` (GET)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
 from accounts.permissions import user_can_write_debtors
 from collections_crm.exceptions import ApplicationError
-from debtors.models import Debtor, Dispute
+from debtors.models import Contact, Debtor, Dispute
 from debtors.permissions import debtor_get_for_user
 from debtors.selectors import debtor_invoices
 from debtors.services import debtor_set_type, dispute_escalate, dispute_open
@@ -45,7 +47,6 @@ from .workspace import (
     notes_tone,
     panel_stage,
     promise_record,
-    right_contact,
 )
 from .workspace_forms import (
     OUTCOME_KEYS,
@@ -68,6 +69,11 @@ FORM_TEMPLATES = {
 }
 
 
+SIDE_FORMS = ("promise_form", "dispute_form", "callback_form", "escalate_form", "type_form")
+PLANNED_LIMIT = 20
+TIMELINE_LIMIT = 30
+
+
 def next_url() -> str:
     try:
         return reverse("followups:queue-next")
@@ -75,39 +81,56 @@ def next_url() -> str:
         return "/queue/next/"
 
 
-def _fresh_forms(debtor: Debtor, *, track_id, now) -> dict:
-    local_today = timezone.localdate(now, timezone=policy.calendar_zone(debtor))
-    first = local_today + dt.timedelta(days=1)
-    amount = debtor.overdue_balance or debtor.open_balance
-    contact = right_contact(debtor)
-    promise = PromiseForm(
+def _log_form(debtor: Debtor, *, contacts: list[Contact], track_id) -> LogForm:
+    return LogForm(
         debtor=debtor,
+        contacts=contacts,
         initial={
-            "total": amount or None,
-            "first_date": first,
-            "count": 1,
-            "frequency": "monthly",
-            "reminder_channel": _reminder_channel(debtor),
-            "contact": contact,
-            "from_call": True,
-            "track": track_id,
             "idempotency_key": new_key(),
+            "track": track_id,
+            "contact": contacts[0] if contacts else None,
         },
     )
-    promise.rows = [(first.isoformat(), str(amount))] if amount else []
-    return {
-        "log_form": LogForm(
+
+
+def side_form(name: str, debtor: Debtor, *, track_id, now):
+    """A fresh side form (promise, dispute, callback, escalate, type)."""
+    if name == "promise_form":
+        contacts = contacts_ranked(debtor=debtor)
+        local_today = timezone.localdate(now, timezone=policy.calendar_zone(debtor))
+        first = local_today + dt.timedelta(days=1)
+        amount = debtor.overdue_balance or debtor.open_balance
+        form = PromiseForm(
             debtor=debtor,
-            initial={"idempotency_key": new_key(), "track": track_id, "contact": contact},
-        ),
-        "promise_form": promise,
-        "dispute_form": DisputeForm(debtor=debtor),
-        "callback_form": CallbackForm(debtor=debtor, initial={"contact": contact}),
-        "escalate_form": EscalateForm(debtor=debtor),
-        "type_form": TypeForm(
-            debtor=debtor, initial={"debtor_type": debtor.debtor_type, "reason": ""}
-        ),
-    }
+            contacts=contacts,
+            initial={
+                "total": amount or None,
+                "first_date": first,
+                "count": 1,
+                "frequency": "monthly",
+                "reminder_channel": _reminder_channel(debtor),
+                "contact": contacts[0] if contacts else None,
+                "from_call": True,
+                "track": track_id,
+                "idempotency_key": new_key(),
+            },
+        )
+        form.rows = [(first.isoformat(), str(amount))] if amount else []
+        return form
+    if name == "callback_form":
+        contacts = contacts_ranked(debtor=debtor)
+        return CallbackForm(
+            debtor=debtor,
+            contacts=contacts,
+            initial={"contact": contacts[0] if contacts else None},
+        )
+    if name == "dispute_form":
+        return DisputeForm(debtor=debtor)
+    if name == "escalate_form":
+        return EscalateForm(debtor=debtor)
+    if name == "type_form":
+        return TypeForm(debtor=debtor, initial={"debtor_type": debtor.debtor_type, "reason": ""})
+    raise ValueError(name)
 
 
 def _reminder_channel(debtor: Debtor) -> str:
@@ -125,27 +148,40 @@ def outcome_choices(form: LogForm) -> list[tuple[str, str, tuple[str, str], bool
 
 
 def workspace_context(request, debtor: Debtor, **forms) -> dict:
-    """Everything the workspace page reads, plus its forms (fresh unless given)."""
+    """Everything the workspace page reads, in a fixed number of queries: the
+    contacts and invoices are read once for the page, the outcome form and the
+    script panel. The side forms load when their panel opens (``side_form_view``);
+    one given here (a bound form with its errors) is drawn in its open panel."""
     now = timezone.now()
     user = request.user
     local_today = timezone.localdate(now, timezone=policy.calendar_zone(debtor))
+    contacts = contacts_ranked(debtor=debtor, contacts=list(debtor.contacts.all()))
     invoices = list(debtor_invoices(debtor=debtor))
-    due = due_followup(debtor=debtor, user=user, now=now)
-    panel = script_panel_context(user=user, debtor=debtor, stage=panel_stage(due))
+    planned = debtor_planned_followups(debtor=debtor, limit=PLANNED_LIMIT)
+    due = due_followup(debtor=debtor, user=user, now=now, soonest=planned, limit=PLANNED_LIMIT)
+    panel = script_panel_context(
+        user=user, debtor=debtor, stage=panel_stage(due), contacts=contacts, invoices=invoices
+    )
     track_id = panel["panel_track"].public_id if panel["panel_track"] else None
+    if debtor.team_id and user.team_id == debtor.team_id:
+        user.team = debtor.team  # the page header names the user's team: this row
     context = {
         "debtor": debtor,
-        "contacts": contacts_ranked(debtor=debtor),
+        "contacts": contacts,
         "invoices": invoices,
         "invoice_groups": invoice_groups(invoices),
-        "aging": aging_buckets(debtor=debtor, today=local_today),
+        "aging": aging_buckets(debtor=debtor, today=local_today, invoices=invoices),
         "moment": moment_now(debtor=debtor, now=now),
         "checklist": checklist_for(debtor.debtor_type),
         "due_followup": due,
+        "planned": planned,
+        "timeline": debtor_timeline(debtor=debtor, limit=TIMELINE_LIMIT),
+        "can_override": user_manages_engine(user),
+        "override_form": OverrideForm(),
         "can_work": user_can_write_debtors(user),
         "next_url": next_url(),
         **panel,
-        **_fresh_forms(debtor, track_id=track_id, now=now),
+        "log_form": _log_form(debtor, contacts=contacts, track_id=track_id),
         **forms,
     }
     context["outcomes"] = outcome_choices(context["log_form"])
@@ -160,14 +196,19 @@ def _page_or_partial(request, debtor: Debtor, name: str, form, extra=None, *, st
             context["outcomes"] = outcome_choices(form)
         return render(request, FORM_TEMPLATES[name], context)
     context = workspace_context(request, debtor, **{name: form})
-    context.update(
-        timeline=debtor_timeline(debtor=debtor, limit=30),
-        planned=debtor_planned_followups(debtor=debtor),
-        can_override=user_manages_engine(request.user),
-        override_form=OverrideForm(),
-        **(extra or {}),
-    )
+    context.update(extra or {})
     return render(request, "debtors/detail.html", context, status=status)
+
+
+def _refreshed(request, debtor: Debtor) -> dict:
+    """The timeline and the planned steps, swapped in out of band after a write."""
+    return {
+        "timeline": debtor_timeline(debtor=debtor, limit=TIMELINE_LIMIT),
+        "planned": debtor_planned_followups(debtor=debtor, limit=PLANNED_LIMIT),
+        "can_override": user_manages_engine(request.user),
+        "override_form": OverrideForm(),
+        "oob": True,
+    }
 
 
 def _add_errors(form, exc: ValidationError) -> None:
@@ -181,9 +222,11 @@ def _add_errors(form, exc: ValidationError) -> None:
 
 
 def _done(request, debtor: Debtor, template: str, context: dict, message: str):
-    """Success: the partial with the result for htmx, else back to the page."""
+    """Success: the partial with the result for htmx, the timeline and the
+    planned steps with it (out of band); else back to the page."""
     if request.htmx:
-        return render(request, template, {"debtor": debtor, "next_url": next_url(), **context})
+        context = {"debtor": debtor, "next_url": next_url(), **context}
+        return render(request, template, {**context, **_refreshed(request, debtor)})
     messages.success(request, message)
     return redirect("debtors:detail", public_id=debtor.public_id)
 
@@ -192,6 +235,30 @@ def _wall_time(value):
     """The clock time typed into a datetime-local field, without a zone: it is
     the debtor's local time, not the user's."""
     return timezone.make_naive(value) if value is not None and timezone.is_aware(value) else value
+
+
+@require_GET
+@login_required
+def side_form_view(request, public_id, name: str):
+    """A side form, fresh: the panel's content when it is opened (htmx), else
+    alone on a page (without JS). ``?track=``: the script panel's track."""
+    debtor = debtor_get_for_user(request.user, public_id, write=True)
+    if name not in SIDE_FORMS:
+        raise Http404
+    try:
+        track_id = uuid.UUID(request.GET.get("track", ""))
+    except ValueError:
+        track_id = None
+    context = {
+        "debtor": debtor,
+        name: side_form(name, debtor, track_id=track_id, now=timezone.now()),
+        "next_url": next_url(),
+        "form_template": FORM_TEMPLATES[name],
+    }
+    template = FORM_TEMPLATES[name] if request.htmx else "followups/workspace/form_page.html"
+    response = render(request, template, context)
+    response["Vary"] = "HX-Request"
+    return response
 
 
 @require_POST
@@ -247,11 +314,6 @@ def log_view(request, public_id):
         "then_next": then_next,
         "log_form": fresh,
         "outcomes": outcome_choices(fresh),
-        "timeline": debtor_timeline(debtor=debtor, limit=30),
-        "planned": debtor_planned_followups(debtor=debtor),
-        "can_override": user_manages_engine(request.user),
-        "override_form": OverrideForm(),
-        "oob": True,
     }
     return _done(
         request,

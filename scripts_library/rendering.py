@@ -242,7 +242,7 @@ def render_text(body: str, context: RenderContext) -> Rendered:
 
     text = _TOKEN.sub(replace, body or "")
     if missing:
-        logger.info("rendered with fallbacks for: %s", ", ".join(sorted(set(missing))))
+        logger.debug("rendered with fallbacks for: %s", ", ".join(sorted(set(missing))))
     return Rendered(text=text, missing=tuple(dict.fromkeys(missing)))
 
 

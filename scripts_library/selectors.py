@@ -10,7 +10,7 @@ import hashlib
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import FilteredRelation, Q, QuerySet
 
 from accounts.models import Language, User
 from debtors.models import Contact, Debtor, DebtorType, Invoice
@@ -106,14 +106,39 @@ class ObjectionAnswer:
 
 def objection_responses_for(*, debtor_type: str, language: str) -> list[ObjectionAnswer]:
     """For every objection, the best published answer for this type and
-    language, with the same fallback chain as tracks."""
-    responses = list(
-        ObjectionResponse.objects.filter(status=PublicationStatus.PUBLISHED).order_by("-version")
+    language, with the same fallback chain as tracks. One query: each objection
+    joined to its published answers of the types in the chain (or to nothing)."""
+    types = _type_chain(debtor_type)
+    published = FilteredRelation(
+        "responses",
+        condition=Q(
+            responses__status=PublicationStatus.PUBLISHED, responses__debtor_type__in=types
+        ),
     )
-    ranked = [(lang, t) for lang in _language_chain(language) for t in _type_chain(debtor_type)]
+    objection_fields = [f.attname for f in Objection._meta.concrete_fields]
+    response_fields = [f.attname for f in ObjectionResponse._meta.concrete_fields]
+    rows = (
+        Objection.objects.annotate(published=published)
+        .order_by("order", "code", "-published__version")
+        .values_list(*objection_fields, *(f"published__{name}" for name in response_fields))
+    )
+    objections: dict[int, Objection] = {}
+    responses: dict[int, list[ObjectionResponse]] = {}
+    split = len(objection_fields)
+    for row in rows:
+        objection = objections.get(row[0])
+        if objection is None:
+            objection = Objection.from_db(rows.db, objection_fields, row[:split])
+            objections[objection.pk] = objection
+            responses[objection.pk] = []
+        if row[split] is not None:
+            response = ObjectionResponse.from_db(rows.db, response_fields, row[split:])
+            response.objection = objection
+            responses[objection.pk].append(response)
+    ranked = [(lang, t) for lang in _language_chain(language) for t in types]
     answers = []
-    for objection in Objection.objects.order_by("order", "code"):
-        mine = [r for r in responses if r.objection_id == objection.pk]
+    for objection in objections.values():
+        mine = responses[objection.pk]  # newest version first
         best = None
         for lang, debtor_type_ in ranked:
             best = next(

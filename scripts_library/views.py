@@ -13,12 +13,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from collections_crm.exceptions import ApplicationError
+from debtors.models import Contact, Invoice
 from debtors.permissions import debtor_get_for_user, debtor_queryset_for_user
 
 from .forms import PreviewForm, TrackCreateForm, TrackEditForm, TrackFilterForm
 from .models import Stage, TalkTrack
 from .permissions import track_get_for_user, user_can_edit_scripts
-from .rendering import PLACEHOLDERS, RenderContext, render_text, track_placeholders_validate
+from .rendering import (
+    MAX_INVOICE_NUMBERS,
+    PLACEHOLDERS,
+    RenderContext,
+    render_text,
+    track_placeholders_validate,
+)
 from .selectors import (
     TrackFilters,
     objection_responses_for,
@@ -233,16 +240,40 @@ def track_retire_view(request, public_id):
     return redirect("scripts:detail", public_id=track.public_id)
 
 
-def script_panel_context(*, user, debtor, stage: str) -> dict:
+def script_panel_context(
+    *,
+    user,
+    debtor,
+    stage: str,
+    contacts: list[Contact] | None = None,
+    invoices: list[Invoice] | None = None,
+) -> dict:
     """What the script panel shows for one debtor: the track for their type and
-    the stage, filled in, and the objection answers, filled in."""
+    the stage, filled in, and the objection answers, filled in. A page that has
+    already read the debtor's contacts and invoices passes them in (all of
+    them, in any order), so the render context does not read them again."""
     track = track_select(
         debtor_type=debtor.debtor_type,
         stage=stage,
         language=debtor.language,
         ab_subject=str(debtor.public_id),
     )
-    context = render_context_for_debtor(debtor=debtor, collector=debtor.assigned_collector or user)
+    preloaded = {}
+    if contacts is not None:
+        # render_context_for_debtor's choice: the primary contact, else by name.
+        # With none, an unsaved nameless contact stands in (the neutral phrase
+        # is used) so that it does not look again.
+        ordered = sorted(contacts, key=lambda c: (not c.is_primary, c.name))
+        preloaded["contact"] = ordered[0] if ordered else Contact(name="")
+    if invoices is not None:
+        open_invoices = sorted(
+            (i for i in invoices if i.amount > 0 and i.open_amount != 0),
+            key=lambda i: (i.due_date, i.number),
+        )
+        preloaded["invoice_numbers"] = [i.number for i in open_invoices[: MAX_INVOICE_NUMBERS + 50]]
+    context = render_context_for_debtor(
+        debtor=debtor, collector=debtor.assigned_collector or user, **preloaded
+    )
     answers = [
         {
             "code": answer.objection.code,

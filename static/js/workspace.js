@@ -1,6 +1,7 @@
 // The debtor workspace: single-key shortcuts and the "?" help overlay.
 // Keys live in the page as data-ws-keys="1 n" on the element they act on
-// (a radio is chosen, a <details> opens, anything else is clicked), so the
+// (a radio is chosen, a <details> opens and its first field gets the focus,
+// once its form has loaded; anything else is clicked), so the
 // help overlay the server renders and the keys never disagree. Keys typed
 // into a text field are left alone; Esc leaves the field.
 (function () {
@@ -31,12 +32,18 @@
     return null;
   }
 
+  function focusFirst(el) {
+    var first = el.querySelector("input:not([type=hidden]), select, textarea");
+    if (first) first.focus();
+    return !!first;
+  }
+
   function activate(el) {
     if (el.tagName === "DETAILS") {
       el.open = true;
       el.scrollIntoView({ block: "nearest" });
-      var first = el.querySelector("input:not([type=hidden]), select, textarea");
-      if (first) first.focus();
+      // A side form loads when its panel opens: focus it once htmx has drawn it.
+      if (!focusFirst(el)) el.setAttribute("data-ws-focus", "");
     } else if (el.type === "radio") {
       el.checked = true;
       el.focus();
@@ -129,12 +136,17 @@
     true
   );
 
-  // "No answer, then Next": once the outcome is saved, go on to Next.
   document.addEventListener("htmx:afterSettle", function () {
+    // "No answer, then Next": once the outcome is saved, go on to Next.
     var next = document.querySelector("form[data-ws-autosubmit]");
     if (next) {
       next.removeAttribute("data-ws-autosubmit");
       next.submit();
+    }
+    // A panel opened by its key whose form has just arrived.
+    var waiting = document.querySelectorAll("details[data-ws-focus]");
+    for (var i = 0; i < waiting.length; i++) {
+      if (focusFirst(waiting[i])) waiting[i].removeAttribute("data-ws-focus");
     }
   });
 })();

@@ -85,6 +85,63 @@ def test_the_aging_buckets_come_from_one_query(alice, debtor, django_assert_num_
     assert buckets["61-90"] == buckets["90+"] == Decimal("0.00")
 
 
+def test_the_aging_buckets_from_loaded_invoices_match_the_query(debtor, django_assert_num_queries):
+    from followups.workspace import aging_buckets
+
+    # One invoice on each bucket's edges, and one paid.
+    for days in (0, 1, 30, 31, 60, 61, 90, 91, 400):
+        InvoiceFactory(debtor=debtor, due_date=TODAY - dt.timedelta(days=days))
+    InvoiceFactory(debtor=debtor, due_date=TODAY, open_amount=Decimal("0"))
+    invoices = list(debtor.invoices.all())
+    with django_assert_num_queries(0):
+        loaded = aging_buckets(debtor=debtor, today=TODAY, invoices=invoices)
+    assert loaded == aging_buckets(debtor=debtor, today=TODAY)
+
+
+def _workspace_queries(client, debtor) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("debtors:detail", args=[debtor.public_id])
+    client.get(url)  # the contact policy's cache filled
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_workspace_runs_the_same_few_queries_however_big_the_file(alice, personas, debtor):
+    FollowUpFactory(debtor=debtor, due_at=NOW - dt.timedelta(hours=1), reason="dunning_step")
+    promise(alice, debtor, [("2026-12-01", "100")])  # the timeline reads instalments too
+    small = _workspace_queries(alice, debtor)
+    assert small <= 15
+    for n in range(37):
+        InvoiceFactory(debtor=debtor, number=f"INV-X{n}", due_date=TODAY - dt.timedelta(days=n))
+    for n in range(7):
+        ContactFactory(debtor=debtor, name=f"Contact {n}", is_decision_maker=n == 3)
+    debtor_refresh_summary(debtor_ids=[debtor.pk], today=TODAY)
+    assert debtor.invoices.count() == 40 and debtor.contacts.count() == 8
+    assert _workspace_queries(alice, debtor) == small
+    body = page(alice, debtor)
+    assert "INV-X36" in body and "Contact 6" in body
+    assert 'data-testid="ws-lazy"' in body  # the side forms wait for their panel
+
+
+def test_the_script_panel_reads_the_preloaded_contact_and_invoices(alice, debtor):
+    from scripts_library.views import script_panel_context
+
+    contacts, invoices = list(debtor.contacts.all()), list(debtor.invoices.all())
+    read = script_panel_context(user=debtor.assigned_collector, debtor=debtor, stage="opening")
+    given = script_panel_context(
+        user=debtor.assigned_collector,
+        debtor=debtor,
+        stage="opening",
+        contacts=contacts,
+        invoices=invoices,
+    )
+    assert given["panel_text"] == read["panel_text"]
+    assert given["panel_answers"] == read["panel_answers"]
+
+
 @pytest.mark.parametrize(("language", "marker"), [("en", "Before you call"), ("zh-hans", "")])
 def test_both_languages_render(client, personas, debtor, language, marker):
     personas.collector_a.language = language
@@ -119,6 +176,56 @@ def test_another_collectors_debtor_is_404_on_every_workspace_url(client, persona
     assert client.post(url(name, debtor, *args), {}).status_code == 403
     client.force_login(personas.collector_a)
     assert client.get(url(name, debtor, *args)).status_code == 405
+    assert Interaction.objects.count() == 0
+
+
+SIDE_FORMS = ["promise", "dispute", "callback", "escalate", "type"]
+
+
+@pytest.mark.parametrize("name", SIDE_FORMS)
+def test_each_side_form_loads_when_its_panel_opens(client, personas, debtor, name):
+    form_url = url(f"ws-{name}-form", debtor)
+    client.force_login(personas.collector_a)
+    assert f'hx-get="{form_url}' in page(client, debtor)
+    response = client.get(form_url, **HTMX)
+    body = response.content.decode()
+    assert response.status_code == 200 and "HX-Request" in response["Vary"]
+    assert f'data-testid="ws-{name}"' in body and "<html" not in body
+    assert f'action="{url(f"ws-{name}", debtor)}"' in body
+    standalone = client.get(form_url).content.decode()  # without JS: a page of its own
+    assert "<html" in standalone and f'data-testid="ws-{name}"' in standalone
+    assert client.post(form_url).status_code == 405
+    client.force_login(personas.collector_b)
+    assert client.get(form_url, **HTMX).status_code == 404
+    client.force_login(personas.finance)  # sees every debtor, changes none
+    assert client.get(form_url, **HTMX).status_code == 403
+
+
+def test_the_promise_form_proposes_the_balance_the_right_person_and_the_track(alice, debtor):
+    ContactFactory(debtor=debtor, name="Wang Wei", is_decision_maker=True)
+    wang = debtor.contacts.get(name="Wang Wei")
+    track = "6f1c1d6e-0000-4000-8000-000000000001"
+    body = alice.get(url("ws-promise-form", debtor) + f"?track={track}", **HTMX).content.decode()
+    assert f'<option value="{wang.pk}" selected>Wang Wei</option>' in body
+    assert f'value="{track}"' in body
+    assert 'name="total" value="1500.00"' in body  # the overdue balance
+    bad = alice.get(url("ws-promise-form", debtor) + "?track=nonsense", **HTMX)
+    assert bad.status_code == 200
+
+
+def test_a_side_form_sent_back_with_errors_without_js_is_drawn_open(alice, debtor):
+    response = alice.post(url("ws-type", debtor), {"debtor_type": "hardship"})
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert 'id="ws-type-box" open' in body and 'data-testid="field-error"' in body
+    assert f'hx-get="{url("ws-promise-form", debtor)}' in body  # the others stay lazy
+
+
+def test_a_contact_of_another_debtor_is_refused(alice, personas, debtor):
+    ContactFactory(debtor=personas.debtor_b, name="Not Yours")
+    other = personas.debtor_b.contacts.get()
+    body = log(alice, debtor, outcome="right_party", contact=other.pk).content.decode()
+    assert 'data-testid="field-error"' in body
     assert Interaction.objects.count() == 0
 
 
@@ -276,7 +383,11 @@ def test_instalments_must_add_up_and_fall_on_different_days(alice, debtor):
 
 def test_a_promise_from_a_call_is_logged_once_with_its_instalments(alice, debtor):
     rows = [("2026-12-01", "500"), ("2026-12-15", "500")]
-    promise(alice, debtor, rows, total="1000", reminder_channel="email")
+    body = promise(alice, debtor, rows, total="1000", reminder_channel="email")
+    # The timeline and the planned steps are swapped in out of band.
+    assert 'id="ws-timeline" data-testid="timeline" hx-swap-oob="true"' in body
+    assert '<div id="ws-planned" hx-swap-oob="true">' in body
+    assert "2026-12-01 500.00, 2026-12-15 500.00" in body
     promise(alice, debtor, rows, total="1000", reminder_channel="email")  # double submit
     made = PromiseToPay.objects.get()
     assert made.reminder_channel == "email"
@@ -330,6 +441,8 @@ def test_a_dispute_asks_for_the_undisputed_part_and_escalates_in_one_click(alice
     ).content.decode()
     dispute = Dispute.objects.get()
     assert 'data-testid="ws-undisputed"' in body and "¥2,100.00" in body
+    assert '<div id="ws-planned" hx-swap-oob="true">' in body
+    assert 'hx-swap-oob="true"' in body and "Wrong price on line 2" in body  # the timeline
     body = alice.post(url("ws-dispute-escalate", debtor, dispute.public_id), **HTMX)
     dispute.refresh_from_db()
     assert dispute.status == Dispute.Status.ESCALATED and dispute.owner == personas.manager
