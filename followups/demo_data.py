@@ -195,6 +195,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "interaction_id",
         "policy_override_by_id",
         "policy_override_reason",
+        "priority",
     ),
 }
 # Parents before children (the foreign keys are deferred, but this keeps it tidy).
@@ -2164,6 +2165,7 @@ class DemoGenerator:
                 None,
                 None,
                 "",
+                0,  # priority: copied from the summaries after they are computed
             )
         )
         if not done and (st.next_action_at is None or due_at < st.next_action_at):

@@ -116,6 +116,7 @@ def _plan_single(
             "promise": promise,
             "instalment": instalment,
             "assigned_to_id": assignee_id or debtor.assigned_collector_id,
+            "priority": debtor.priority_score,
         },
     )
     return followup

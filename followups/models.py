@@ -2,7 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from debtors.models import Channel, Contact, Debtor, DebtorType, Invoice, money_field
@@ -234,6 +234,19 @@ class Instalment(models.Model):
         return f"#{self.sequence} {self.due_date} {self.amount}"
 
 
+# What each reason weighs in the call queue: the order a collector would pick.
+REASON_RANK = {
+    "broken_promise": 900,
+    "callback": 700,
+    "promise_reminder": 600,
+    "dispute_review": 400,
+    "visit": 350,
+    "escalation": 300,
+    "manual": 250,
+    "dunning_step": 200,
+}
+
+
 class FollowUp(models.Model):
     class Reason(models.TextChoices):
         DUNNING_STEP = "dunning_step", _("Next step of the cadence")
@@ -282,6 +295,18 @@ class FollowUp(models.Model):
     invoice = models.ForeignKey(
         Invoice, null=True, blank=True, on_delete=models.SET_NULL, related_name="followups"
     )
+    # The call queue reads open calls in this order (followup_queue index):
+    # the reason's weight, then the debtor's priority when it was planned
+    # (refreshed nightly), then the due time.
+    rank = models.GeneratedField(
+        expression=Case(
+            *[When(reason=reason, then=Value(points)) for reason, points in REASON_RANK.items()],
+            default=Value(0),
+        ),
+        output_field=models.IntegerField(),
+        db_persist=True,
+    )
+    priority = models.IntegerField(default=0)
     # The machine form of slot_reason (codes and values), so the reason can be
     # shown in the reader's language; see followups.timing.explain.
     slot_explain = models.JSONField(default=list, blank=True)
@@ -329,6 +354,14 @@ class FollowUp(models.Model):
             ),
             models.Index(
                 fields=["lease_until"], name="followup_claimed_lease", condition=Q(status="claimed")
+            ),
+            models.Index(
+                "assigned_to",
+                F("rank").desc(),
+                F("priority").desc(),
+                "due_at",
+                name="followup_queue",
+                condition=Q(status__in=["scheduled", "in_progress"], action__in=["call", "visit"]),
             ),
         ]
 

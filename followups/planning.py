@@ -86,6 +86,7 @@ DEBTOR_FIELDS = (
     "open_balance",
     "disputed_balance",
     "oldest_due_date",
+    "priority_score",
 )
 
 
@@ -507,6 +508,7 @@ class Planner:
                 slot_explain=[list(r) for r in slot.reasons],
                 cadence_step_id=step.id if step else None,
                 assigned_to_id=assignee,
+                priority=debtor.priority_score,
             )
         )
         self.counts["planned"] += 1
@@ -580,12 +582,12 @@ def followups_insert(followups: list, *, now: dt.datetime) -> None:
                 f"""
                 INSERT INTO {table} (public_id, debtor_id, action, reason, due_at, slot_reason,
                     slot_explain, status, assigned_to_id, cadence_step_id, attempts, last_error,
-                    policy_override_reason, created_at)
+                    policy_override_reason, priority, created_at)
                 SELECT gen_random_uuid(), d, a, r, t, sr, se::jsonb, 'scheduled', u, c, 0, '', '',
-                       %s
+                       p, %s
                   FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::timestamptz[],
-                              %s::text[], %s::text[], %s::bigint[], %s::bigint[])
-                       AS x(d, a, r, t, sr, se, u, c)
+                              %s::text[], %s::text[], %s::bigint[], %s::bigint[], %s::int[])
+                       AS x(d, a, r, t, sr, se, u, c, p)
                 ON CONFLICT DO NOTHING
                 """,
                 [
@@ -598,6 +600,7 @@ def followups_insert(followups: list, *, now: dt.datetime) -> None:
                     [json.dumps(f.slot_explain) for f in chunk],
                     [f.assigned_to_id for f in chunk],
                     [f.cadence_step_id for f in chunk],
+                    [f.priority for f in chunk],
                 ],
             )
 
@@ -621,6 +624,17 @@ def cadence_states_insert(states: list, *, now: dt.datetime) -> None:
             """,
             [now, [s.debtor_id for s in states], [s.debtor_type for s in states]],
         )
+
+
+def followups_priority_refresh() -> int:
+    """Open follow-ups carry their debtor's priority for the queue's index;
+    nightly, after the summaries moved, bring the changed ones up to date."""
+    current = Debtor.objects.filter(pk=OuterRef("debtor_id")).values("priority_score")[:1]
+    return (
+        FollowUp.objects.filter(status__in=FollowUp.OPEN_STATUSES)
+        .exclude(priority=Subquery(current))
+        .update(priority=Subquery(current))
+    )
 
 
 def next_action_refresh(debtor_ids: Iterable[int]) -> None:

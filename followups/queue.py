@@ -19,37 +19,28 @@ import datetime as dt
 import zoneinfo
 from dataclasses import dataclass, field
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.db import connection, transaction
-from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from debtors.models import Debtor, DebtorType
-from debtors.permissions import debtor_queryset_for_user
+from debtors.models import Channel, Debtor, DebtorType
 
 from . import policy, timing
-from .models import DebtorClaim, FollowUp, Instalment, Interaction, PromiseToPay
+from .models import REASON_RANK, DebtorClaim, FollowUp, Instalment, Interaction, PromiseToPay
 
 QUEUE_ACTIONS = ("call", "visit")
 CLAIM_LEASE = dt.timedelta(minutes=15)
 NEXT_TRIES = 20
-CANDIDATES = 200
-PAGE = 50
+CANDIDATES = 60  # read in index order, checked against the policy, re-ranked
+PAGE = 25
 CALLBACK_WINDOW = dt.timedelta(minutes=30)
 
-# What each reason is worth in the ranking: the order a collector would pick.
-REASON_POINTS = {
-    FollowUp.Reason.BROKEN_PROMISE: 900,
-    FollowUp.Reason.CALLBACK: 700,
-    FollowUp.Reason.PROMISE_REMINDER: 600,
-    FollowUp.Reason.DISPUTE_REVIEW: 400,
-    FollowUp.Reason.VISIT: 350,
-    FollowUp.Reason.ESCALATION: 300,
-    FollowUp.Reason.MANUAL: 250,
-    FollowUp.Reason.DUNNING_STEP: 200,
-}
+# What each reason is worth in the ranking (stored on the row as its rank).
+REASON_POINTS = REASON_RANK
 CALLBACK_NOW_POINTS = 300
 GOOD_MOMENT_POINTS = 150
 NOT_NOW_POINTS = -1000
@@ -129,7 +120,6 @@ def candidates(
             status__in=(FollowUp.Status.SCHEDULED, FollowUp.Status.IN_PROGRESS),
             action__in=QUEUE_ACTIONS,
             due_at__lt=end,
-            debtor__in=debtor_queryset_for_user(user),
             debtor__do_not_contact=False,
             debtor__cease_contact=False,
         )
@@ -142,6 +132,7 @@ def candidates(
         # Someone else is working this debtor right now.
         .exclude(Q(debtor__claim__expires_at__gt=now) & ~Q(debtor__claim__holder=holder))
     )
+    qs = qs.filter(_scope(user))
     if filters.debtor_type:
         qs = qs.filter(debtor__debtor_type=filters.debtor_type)
     if filters.bucket in BUCKETS:
@@ -150,13 +141,30 @@ def candidates(
             qs = qs.filter(debtor__max_days_past_due__gte=low)
         if high is not None:
             qs = qs.filter(debtor__max_days_past_due__lte=high)
-    return qs.annotate(
-        reason_points=Case(
-            *[When(reason=r, then=Value(p)) for r, p in REASON_POINTS.items()],
-            default=Value(0),
-            output_field=IntegerField(),
-        )
-    ).order_by("-reason_points", "-debtor__priority_score", "due_at", "id")
+    # In the order of the followup_queue index: the first rows are the best.
+    return qs.order_by("-rank", "-priority", "due_at")
+
+
+def _due_count(user: User, now: dt.datetime) -> int:
+    """Calls and visits due for the user by the end of their day (read from the
+    queue index alone; debtors paused since planning may still be counted)."""
+    _start, end = _day_bounds(user, now)
+    return FollowUp.objects.filter(
+        assigned_to=user,
+        status__in=(FollowUp.Status.SCHEDULED, FollowUp.Status.IN_PROGRESS),
+        action__in=QUEUE_ACTIONS,
+        due_at__lt=end,
+    ).count()
+
+
+def _scope(user: User) -> Q:
+    """The debtors the user may see (debtors.permissions), as a condition on
+    the debtor already joined: no second pass over the portfolio."""
+    if user.is_admin_role:
+        return Q()
+    if user.role == User.Role.MANAGER:
+        return Q(debtor__team_id=user.team_id) if user.team_id else Q(pk__in=[])
+    return Q(debtor__assigned_collector=user)
 
 
 def _chips_for(followup: FollowUp, debtor: Debtor, now, promise_due_today: bool, moment):
@@ -207,26 +215,21 @@ def queue_for(
     now = now or timezone.now()
     filters = filters or QueueFilters()
     qs = candidates(user, now=now, filters=filters, holder=holder)
+    # Plain rows, not model instances: the page is read all day long.
     rows = list(
-        qs.select_related("debtor").only(
-            *[f"debtor__{name}" for name in _DEBTOR_FIELDS],
-            "id",
-            "public_id",
-            "reason",
-            "action",
-            "due_at",
-            "slot_reason",
-            "slot_explain",
-            "status",
-            "debtor_id",
-        )[:CANDIDATES]
+        qs.values(*_FOLLOWUP_FIELDS, *[f"debtor__{n}" for n in _DEBTOR_FIELDS])[:CANDIDATES]
     )
     seen: set[int] = set()
-    best: list[FollowUp] = []
+    best: list[SimpleNamespace] = []
     for row in rows:  # one item per debtor: its most urgent follow-up
-        if row.debtor_id not in seen:
-            seen.add(row.debtor_id)
-            best.append(row)
+        if row["debtor_id"] in seen:
+            continue
+        seen.add(row["debtor_id"])
+        debtor = SimpleNamespace(**{n: row[f"debtor__{n}"] for n in _DEBTOR_FIELDS})
+        debtor.pk = debtor.id
+        followup = SimpleNamespace(**{n: row[n] for n in _FOLLOWUP_FIELDS}, debtor=debtor)
+        followup.action_label = _ACTION_LABELS.get(followup.action, followup.action)
+        best.append(followup)
     ids = [f.debtor_id for f in best]
     histories = policy.histories(ids, now=now)
     overrides = {o.debtor_id: o for o in _overrides(ids)}
@@ -293,7 +296,7 @@ def queue_for(
     promised = list(promised)
     return Queue(
         items=items[:limit],
-        left=len(items),
+        left=len(items) if len(rows) < CANDIDATES else _due_count(user, now),
         done_today=done_today,
         promised_today=sum(p["n"] for p in promised),
         promised_amounts={p["currency"]: p["total"] for p in promised},
@@ -301,6 +304,8 @@ def queue_for(
 
 
 GOOD_PRIOR = 0.7
+_FOLLOWUP_FIELDS = ("id", "public_id", "reason", "action", "due_at", "status", "debtor_id")
+_ACTION_LABELS = dict(Channel.choices)
 _DEBTOR_FIELDS = (
     "id",
     "public_id",

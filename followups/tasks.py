@@ -75,13 +75,14 @@ def nightly_task() -> dict:
     """Summaries, promises, measured rates, then the next step for everyone."""
     from debtors.services import debtor_refresh_summary
 
-    from .planning import contact_rates_refresh, plan_all
+    from .planning import contact_rates_refresh, followups_priority_refresh, plan_all
     from .services import promise_evaluate_due
 
     result = {"summaries": debtor_refresh_summary()}
     result["promises"] = promise_evaluate_due()
     result["rate_cells"] = contact_rates_refresh()
     result["plan"] = plan_all()
+    result["priorities"] = followups_priority_refresh()
     logger.info("nightly follow-up run: %s", result)
     return result
 

@@ -35,6 +35,7 @@ from accounts.models import Language, Team, User
 from debtors.models import Contact, Debtor, Dispute, Invoice, Payment, PaymentAllocation
 from debtors.services import debtor_refresh_summary
 from followups.defaults import POLICY_PACKS
+from followups.planning import followups_priority_refresh
 from followups.demo_data import COLUMNS, TABLES, DemoGenerator, DemoParams, Rows, Staff
 from followups.models import (
     ContactPolicy,
@@ -100,7 +101,8 @@ def _check_columns() -> None:
         missing = sorted(
             name
             for name, f in fields.items()
-            if name not in given and not (f.null or f.has_db_default())
+            if name not in given
+            and not (f.null or f.has_db_default() or getattr(f, "generated", False))
         )
         if unknown or missing:
             raise CommandError(
@@ -383,6 +385,7 @@ class Command(BaseCommand):
                 debtor_refresh_summary(today=today)
                 phases["summaries"] = time.perf_counter() - mark
             _reminders_due_now(today=today)
+            followups_priority_refresh()
             mark = time.perf_counter()
         phases["commit"] = time.perf_counter() - mark
         elapsed = time.perf_counter() - started
