@@ -25,6 +25,7 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from debtors.models import Channel, Debtor, DebtorType
@@ -35,13 +36,18 @@ from .models import REASON_RANK, DebtorClaim, FollowUp, Instalment, Interaction,
 QUEUE_ACTIONS = ("call", "visit")
 CLAIM_LEASE = dt.timedelta(minutes=15)
 NEXT_TRIES = 20
-CANDIDATES = 60  # read in index order, checked against the policy, re-ranked
-PAGE = 25
+CANDIDATES = 40  # read in index order, checked against the policy, re-ranked
+PAGE = 20
 CALLBACK_WINDOW = dt.timedelta(minutes=30)
 
 # What each reason is worth in the ranking (stored on the row as its rank).
 REASON_POINTS = REASON_RANK
 CALLBACK_NOW_POINTS = 300
+_CHIP_LABELS = {
+    "callback_now": gettext_lazy("Asked to be called now"),
+    "promise_today": gettext_lazy("Promise due today"),
+    "good_now": gettext_lazy("Good moment now"),
+}
 GOOD_MOMENT_POINTS = 150
 NOT_NOW_POINTS = -1000
 PROMISE_DUE_TODAY_POINTS = 500
@@ -71,9 +77,24 @@ class QueueFilters:
 
 @dataclass
 class Chip:
+    """One reason an item is where it is; the label is made when shown (only
+    the page's items are)."""
+
     code: str
-    label: str
     points: int
+    value: object = None
+
+    @property
+    def label(self) -> str:
+        if self.code in REASON_POINTS:
+            return str(FollowUp.Reason(self.code).label)
+        if self.code == "type":
+            return str(DebtorType(self.value).label)
+        if self.code == "overdue":
+            return _("%(days)s days overdue") % {"days": self.value}
+        if self.code == "not_now":
+            return str(self.value)
+        return str(_CHIP_LABELS[self.code])
 
 
 @dataclass
@@ -107,22 +128,34 @@ def _day_bounds(user: User, now: dt.datetime) -> tuple[dt.datetime, dt.datetime]
     return start, start + dt.timedelta(days=1)
 
 
+def _due(user: User, now: dt.datetime):
+    """Open calls and visits assigned to the user, due by the end of their day."""
+    _start, end = _day_bounds(user, now)
+    return FollowUp.objects.filter(
+        assigned_to=user,
+        status__in=(FollowUp.Status.SCHEDULED, FollowUp.Status.IN_PROGRESS),
+        action__in=QUEUE_ACTIONS,
+        due_at__lt=end,
+    )
+
+
 def candidates(
     user: User, *, now: dt.datetime, filters: QueueFilters | None = None, holder: str = ""
 ):
     """Open calls and visits for the user due by the end of their day, best
-    reason and biggest overdue x age first. One query."""
+    reason and biggest overdue x age first, minus debtors who may not be
+    called or are being worked by someone else. Without filters, the best
+    rows are first read from the queue index alone, then checked against
+    their debtors: the cost does not follow the size of the portfolio."""
     filters = filters or QueueFilters()
-    _start, end = _day_bounds(user, now)
+    # In the order of the followup_queue index: the first rows are the best.
+    order = ("-rank", "-priority", "due_at")
+    qs = _due(user, now)
+    if not (filters.debtor_type or filters.bucket in BUCKETS):
+        best_ids = list(qs.order_by(*order).values_list("id", flat=True)[: CANDIDATES * 3])
+        qs = FollowUp.objects.filter(id__in=best_ids)
     qs = (
-        FollowUp.objects.filter(
-            assigned_to=user,
-            status__in=(FollowUp.Status.SCHEDULED, FollowUp.Status.IN_PROGRESS),
-            action__in=QUEUE_ACTIONS,
-            due_at__lt=end,
-            debtor__do_not_contact=False,
-            debtor__cease_contact=False,
-        )
+        qs.filter(_scope(user), debtor__do_not_contact=False, debtor__cease_contact=False)
         # A dispute over the whole balance pauses collection calls.
         .exclude(
             Q(debtor__disputed_balance__gte=F("debtor__open_balance"))
@@ -132,7 +165,6 @@ def candidates(
         # Someone else is working this debtor right now.
         .exclude(Q(debtor__claim__expires_at__gt=now) & ~Q(debtor__claim__holder=holder))
     )
-    qs = qs.filter(_scope(user))
     if filters.debtor_type:
         qs = qs.filter(debtor__debtor_type=filters.debtor_type)
     if filters.bucket in BUCKETS:
@@ -141,20 +173,13 @@ def candidates(
             qs = qs.filter(debtor__max_days_past_due__gte=low)
         if high is not None:
             qs = qs.filter(debtor__max_days_past_due__lte=high)
-    # In the order of the followup_queue index: the first rows are the best.
-    return qs.order_by("-rank", "-priority", "due_at")
+    return qs.order_by(*order)
 
 
 def _due_count(user: User, now: dt.datetime) -> int:
     """Calls and visits due for the user by the end of their day (read from the
     queue index alone; debtors paused since planning may still be counted)."""
-    _start, end = _day_bounds(user, now)
-    return FollowUp.objects.filter(
-        assigned_to=user,
-        status__in=(FollowUp.Status.SCHEDULED, FollowUp.Status.IN_PROGRESS),
-        action__in=QUEUE_ACTIONS,
-        due_at__lt=end,
-    ).count()
+    return _due(user, now).count()
 
 
 def _scope(user: User) -> Q:
@@ -167,38 +192,22 @@ def _scope(user: User) -> Q:
     return Q(debtor__assigned_collector=user)
 
 
-def _chips_for(followup: FollowUp, debtor: Debtor, now, promise_due_today: bool, moment):
-    chips = [
-        Chip(
-            followup.reason,
-            str(FollowUp.Reason(followup.reason).label),
-            REASON_POINTS.get(followup.reason, 0),
-        )
-    ]
-    if followup.reason == FollowUp.Reason.CALLBACK and abs(followup.due_at - now) <= (
-        CALLBACK_WINDOW
+def _chips_for(followup, debtor, now, promise_due_today: bool, moment) -> list[Chip]:
+    chips = [Chip(followup.reason, REASON_POINTS.get(followup.reason, 0))]
+    if (
+        followup.reason == FollowUp.Reason.CALLBACK
+        and abs(followup.due_at - now) <= CALLBACK_WINDOW
     ):
-        chips.append(Chip("callback_now", _("Asked to be called now"), CALLBACK_NOW_POINTS))
+        chips.append(Chip("callback_now", CALLBACK_NOW_POINTS))
     if promise_due_today:
-        chips.append(Chip("promise_today", _("Promise due today"), PROMISE_DUE_TODAY_POINTS))
+        chips.append(Chip("promise_today", PROMISE_DUE_TODAY_POINTS))
     if moment is not None:
-        chips.append(Chip("good_now", _("Good moment now"), GOOD_MOMENT_POINTS))
+        chips.append(Chip("good_now", GOOD_MOMENT_POINTS))
     if debtor.overdue_balance > 0:
-        points = min(debtor.priority_score // 100, 200)
         chips.append(
-            Chip(
-                "overdue",
-                _("%(days)s days overdue") % {"days": debtor.max_days_past_due},
-                points,
-            )
+            Chip("overdue", min(debtor.priority_score // 100, 200), debtor.max_days_past_due)
         )
-    chips.append(
-        Chip(
-            "type",
-            str(DebtorType(debtor.debtor_type).label),
-            TYPE_POINTS.get(debtor.debtor_type, 0),
-        )
-    )
+    chips.append(Chip("type", TYPE_POINTS.get(debtor.debtor_type, 0), debtor.debtor_type))
     return chips
 
 
@@ -271,7 +280,7 @@ def queue_for(
         chips = _chips_for(followup, debtor, now, debtor.id in promise_today, moment)
         if blocked:
             # Their office is closed or at lunch: today's work, but not now.
-            chips.append(Chip("not_now", blocked[0].message, NOT_NOW_POINTS))
+            chips.append(Chip("not_now", NOT_NOW_POINTS, blocked[0].message))
         local = now.astimezone(policy.calendar_zone(debtor))
         items.append(
             QueueItem(
