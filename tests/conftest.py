@@ -85,24 +85,3 @@ def _fresh_followup_state():
     policy_cache_clear()
     yield
     sms.outbox.clear()
-
-
-@pytest.fixture(autouse=True)
-def _engine_defaults(request, _django_db_marker):
-    """The contact policy packs, cadences and talk tracks the migrations install. A test
-    with a real transaction flushes the tables afterwards, so put them back
-    for every test that uses the database."""
-    names = set(request.fixturenames)
-    if not (request.node.get_closest_marker("django_db") or names & {"db", "transactional_db"}):
-        return
-    if "transactional_db" in names:
-        request.getfixturevalue("transactional_db")
-    elif "db" in names:
-        request.getfixturevalue("db")
-    from followups.defaults import defaults_install
-    from scripts_library.loader import load_content
-    from scripts_library.models import TalkTrack
-
-    defaults_install()
-    if not TalkTrack.objects.exists():  # the shipped talk tracks, also from a migration
-        load_content()

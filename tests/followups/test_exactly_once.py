@@ -260,6 +260,9 @@ def test_it_sends_each_reminder_once_when_the_worker_is_killed_mid_batch(
     transactional_db, start_worker, settings, tmp_path
 ):
     settings.FOLLOWUP_LEASE_SECONDS = LEASE_SECONDS  # the claims made in this process
+    # Small send tasks (one transaction each), so that some have committed and
+    # one is half way through when the worker dies.
+    settings.FOLLOWUP_SEND_CHUNK = 5
     followups = due_sms_followups(60)
     outbox = tmp_path / "outbox.jsonl"
     env = sms_env(outbox)
