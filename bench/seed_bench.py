@@ -40,8 +40,11 @@ def main() -> int:
     from followups.models import ContactPolicy
 
     if connection.vendor != "postgresql":
-        print(f"seed_bench: needs PostgreSQL in DATABASE_URL (got {connection.vendor}); "
-              "it empties the demo tables, so it will not run elsewhere.", file=sys.stderr)
+        print(
+            f"seed_bench: needs PostgreSQL in DATABASE_URL (got {connection.vendor}); "
+            "it empties the demo tables, so it will not run elsewhere.",
+            file=sys.stderr,
+        )
         return 2
 
     call_command("migrate", verbosity=0)
@@ -52,8 +55,14 @@ def main() -> int:
 
     out = io.StringIO()
     started = time.perf_counter()
-    call_command("seed_demo", debtors=args.debtors, invoices_per_debtor=args.invoices_per_debtor,
-                 seed=args.seed, verbosity=2, stdout=out)
+    call_command(
+        "seed_demo",
+        debtors=args.debtors,
+        invoices_per_debtor=args.invoices_per_debtor,
+        seed=args.seed,
+        verbosity=2,
+        stdout=out,
+    )
     seconds = time.perf_counter() - started
     print(out.getvalue(), end="")
 

@@ -61,29 +61,76 @@ def seeded_fingerprint(**options) -> dict:
 def fingerprint() -> dict:
     """Everything that matters, by natural keys (user ids differ between runs)."""
     return {
-        "debtors": list(Debtor.objects.order_by("code").values_list(
-            "code", "name", "debtor_type", "status", "assigned_collector__username",
-            "team__name", "country", "open_balance", "overdue_balance", "max_days_past_due",
-            "next_action_at", "public_id")),
-        "contacts": list(Contact.objects.order_by("id").values_list(
-            "debtor__code", "name", "phone", "mobile", "email", "is_primary")),
-        "invoices": list(Invoice.objects.order_by("id").values_list(
-            "debtor__code", "number", "issue_date", "due_date", "amount", "open_amount",
-            "disputed_amount", "status", "closed_at", "created_at")),
-        "payments": list(Payment.objects.order_by("id").values_list(
-            "debtor__code", "amount", "unallocated_amount", "received_on", "reference")),
-        "allocations": list(PaymentAllocation.objects.order_by("id").values_list(
-            "payment__reference", "invoice__number", "amount")),
-        "disputes": list(Dispute.objects.order_by("id").values_list(
-            "debtor__code", "category", "disputed_amount", "status", "opened_at")),
-        "interactions": list(Interaction.objects.order_by("id").values_list(
-            "debtor__code", "user__username", "channel", "outcome", "started_at", "notes")),
-        "promises": list(PromiseToPay.objects.order_by("id").values_list(
-            "debtor__code", "total_amount", "kept_amount", "status", "created_at")),
-        "instalments": list(Instalment.objects.order_by("id").values_list(
-            "promise__debtor__code", "sequence", "due_date", "amount", "paid_amount", "status")),
-        "followups": list(FollowUp.objects.order_by("id").values_list(
-            "debtor__code", "action", "reason", "due_at", "status", "slot_reason")),
+        "debtors": list(
+            Debtor.objects.order_by("code").values_list(
+                "code",
+                "name",
+                "debtor_type",
+                "status",
+                "assigned_collector__username",
+                "team__name",
+                "country",
+                "open_balance",
+                "overdue_balance",
+                "max_days_past_due",
+                "next_action_at",
+                "public_id",
+            )
+        ),
+        "contacts": list(
+            Contact.objects.order_by("id").values_list(
+                "debtor__code", "name", "phone", "mobile", "email", "is_primary"
+            )
+        ),
+        "invoices": list(
+            Invoice.objects.order_by("id").values_list(
+                "debtor__code",
+                "number",
+                "issue_date",
+                "due_date",
+                "amount",
+                "open_amount",
+                "disputed_amount",
+                "status",
+                "closed_at",
+                "created_at",
+            )
+        ),
+        "payments": list(
+            Payment.objects.order_by("id").values_list(
+                "debtor__code", "amount", "unallocated_amount", "received_on", "reference"
+            )
+        ),
+        "allocations": list(
+            PaymentAllocation.objects.order_by("id").values_list(
+                "payment__reference", "invoice__number", "amount"
+            )
+        ),
+        "disputes": list(
+            Dispute.objects.order_by("id").values_list(
+                "debtor__code", "category", "disputed_amount", "status", "opened_at"
+            )
+        ),
+        "interactions": list(
+            Interaction.objects.order_by("id").values_list(
+                "debtor__code", "user__username", "channel", "outcome", "started_at", "notes"
+            )
+        ),
+        "promises": list(
+            PromiseToPay.objects.order_by("id").values_list(
+                "debtor__code", "total_amount", "kept_amount", "status", "created_at"
+            )
+        ),
+        "instalments": list(
+            Instalment.objects.order_by("id").values_list(
+                "promise__debtor__code", "sequence", "due_date", "amount", "paid_amount", "status"
+            )
+        ),
+        "followups": list(
+            FollowUp.objects.order_by("id").values_list(
+                "debtor__code", "action", "reason", "due_at", "status", "slot_reason"
+            )
+        ),
     }
 
 
@@ -110,10 +157,12 @@ def test_users_per_role_with_teams_and_one_password(book):
     users = {u.username: u for u in User.objects.select_related("team")}
     assert sorted(users) == sorted(USERNAMES)
     expected = {
-        "admin": (User.Role.ADMIN, None), "manager": (User.Role.MANAGER, "East China"),
+        "admin": (User.Role.ADMIN, None),
+        "manager": (User.Role.MANAGER, "East China"),
         "collector": (User.Role.COLLECTOR, "East China"),
         "collector2": (User.Role.COLLECTOR, "East China"),
-        "finance": (User.Role.FINANCE, None), "manager2": (User.Role.MANAGER, "North America"),
+        "finance": (User.Role.FINANCE, None),
+        "manager2": (User.Role.MANAGER, "North America"),
         "collector3": (User.Role.COLLECTOR, "North America"),
     }
     for username, (role, team) in expected.items():
@@ -165,8 +214,9 @@ def test_debtors_of_every_type_market_and_collector(book):
         assert d.team is not None
         if d.assigned_collector:
             assert d.assigned_collector.team_id == d.team_id
-    by_collector = Counter(d.assigned_collector.username if d.assigned_collector else None
-                           for d in debtors)
+    by_collector = Counter(
+        d.assigned_collector.username if d.assigned_collector else None for d in debtors
+    )
     assert by_collector["collector"] and by_collector["collector2"] and by_collector["collector3"]
     assert by_collector[None] >= 1  # unassigned, but in a team
     na = {d.country for d in debtors if d.team.name == "North America"}
@@ -178,8 +228,7 @@ def test_contacts_have_one_primary_and_valid_e164_phones(book):
     per_debtor = Counter(Contact.objects.values_list("debtor_id", flat=True))
     assert set(per_debtor) == set(Debtor.objects.values_list("id", flat=True))
     assert set(per_debtor.values()) <= {1, 2, 3}
-    primaries = Counter(Contact.objects.filter(is_primary=True).values_list("debtor_id",
-                                                                            flat=True))
+    primaries = Counter(Contact.objects.filter(is_primary=True).values_list("debtor_id", flat=True))
     assert set(primaries.values()) == {1} and len(primaries) == len(per_debtor)
     for contact in Contact.objects.select_related("debtor"):
         for number in filter(None, (contact.phone, contact.mobile)):
@@ -192,14 +241,25 @@ def test_contacts_have_one_primary_and_valid_e164_phones(book):
             assert contact.email.endswith(".example.com")
 
 
-@pytest.mark.parametrize("maker, region", [
-    (demo_data.cn_mobile, "CN"),
-    *[(city.landline, "CN") for city in demo_data.MARKETS["CN"].cities],
-    *[(city.landline, m.country) for m in demo_data.MARKETS.values() if m.country != "CN"
-      for city in m.cities],
-    *[(city.mobile, m.country) for m in demo_data.MARKETS.values() if m.country != "CN"
-      for city in m.cities],
-])
+@pytest.mark.parametrize(
+    "maker, region",
+    [
+        (demo_data.cn_mobile, "CN"),
+        *[(city.landline, "CN") for city in demo_data.MARKETS["CN"].cities],
+        *[
+            (city.landline, m.country)
+            for m in demo_data.MARKETS.values()
+            if m.country != "CN"
+            for city in m.cities
+        ],
+        *[
+            (city.mobile, m.country)
+            for m in demo_data.MARKETS.values()
+            if m.country != "CN"
+            for city in m.cities
+        ],
+    ],
+)
 def test_every_phone_range_validates(maker, region):
     rng = random.Random(region)
     for _ in range(300):
@@ -258,7 +318,8 @@ def test_summaries_match_the_invoices(book):
         live = debtor.invoices.exclude(status="written_off").exclude(open_amount=0)
         open_sum = live.aggregate(s=Sum("open_amount"))["s"] or Decimal("0")
         overdue = live.filter(due_date__lt=TODAY, open_amount__gt=0).aggregate(
-            s=Sum("open_amount"))["s"] or Decimal("0")
+            s=Sum("open_amount")
+        )["s"] or Decimal("0")
         assert debtor.open_balance == open_sum
         assert debtor.overdue_balance == overdue
         assert debtor.open_invoice_count == live.count()
@@ -302,13 +363,15 @@ def test_disputes_link_invoices_and_set_the_status(book):
         assert dispute.category in Dispute.Category.values
         assert dispute.debtor.debtor_type == DebtorType.DISPUTE
         assert dispute.invoices.all() and all(
-            i.debtor_id == dispute.debtor_id for i in dispute.invoices.all())
+            i.debtor_id == dispute.debtor_id for i in dispute.invoices.all()
+        )
         assert dispute.disputed_amount > 0 and dispute.description
         if dispute.is_open:
             assert dispute.debtor.status == "disputed"
             assert all(i.status == "disputed" for i in dispute.invoices.all())
-    with_open = set(Dispute.objects.filter(status__in=["open", "escalated"])
-                    .values_list("debtor_id", flat=True))
+    with_open = set(
+        Dispute.objects.filter(status__in=["open", "escalated"]).values_list("debtor_id", flat=True)
+    )
     assert set(Debtor.objects.filter(status="disputed").values_list("id", flat=True)) == with_open
 
 
@@ -322,7 +385,8 @@ def test_interactions_cover_channels_and_outcomes_in_the_debtors_language(book):
         assert i.ended_at is None or i.ended_at >= i.started_at
         assert i.contact.debtor_id == i.debtor_id
         expected_user = i.debtor.assigned_collector or User.objects.get(
-            role=User.Role.MANAGER, team=i.debtor.team)
+            role=User.Role.MANAGER, team=i.debtor.team
+        )
         assert i.user == expected_user
         assert i.notes
         assert bool(CJK.search(i.notes)) == (i.debtor.language == "zh-hans")
@@ -334,7 +398,8 @@ def test_followups_are_planned_and_next_action_is_the_earliest(book):
     assert scheduled.filter(due_at__gt=MIDNIGHT).exists()
     assert FollowUp.objects.filter(status="done").exists()
     assert {"promise_reminder", "dunning_step", "dispute_review"} <= set(
-        scheduled.values_list("reason", flat=True))
+        scheduled.values_list("reason", flat=True)
+    )
     keys = list(FollowUp.objects.values_list("debtor_id", "reason", "due_at"))
     assert len(keys) == len(set(keys))
     earliest = {}
@@ -375,25 +440,37 @@ def test_copy_path_keeps_constraints_and_indexes_and_sequences():
             cursor.execute(
                 "SELECT indexrelid::regclass::text FROM pg_index x "
                 "JOIN pg_class t ON t.oid = x.indrelid WHERE t.relname LIKE 'debtors_%%' "
-                "OR t.relname LIKE 'followups_%%' ORDER BY 1")
+                "OR t.relname LIKE 'followups_%%' ORDER BY 1"
+            )
             indexes = cursor.fetchall()
             cursor.execute(
                 "SELECT conname, pg_get_constraintdef(k.oid) FROM pg_constraint k "
                 "JOIN pg_class t ON t.oid = k.conrelid WHERE t.relname LIKE 'debtors_%%' "
-                "OR t.relname LIKE 'followups_%%' ORDER BY 1")
+                "OR t.relname LIKE 'followups_%%' ORDER BY 1"
+            )
             return indexes, cursor.fetchall()
 
     before = schema()
     seed(debtors=30, seed=3, method="copy")
     assert schema() == before
     debtor = Debtor.objects.order_by("id").last()
-    invoice = Invoice.objects.create(debtor=debtor, number="INV-NEW-1", issue_date=TODAY,
-                                     due_date=TODAY, amount=Decimal("10.00"),
-                                     open_amount=Decimal("10.00"))
+    invoice = Invoice.objects.create(
+        debtor=debtor,
+        number="INV-NEW-1",
+        issue_date=TODAY,
+        due_date=TODAY,
+        amount=Decimal("10.00"),
+        open_amount=Decimal("10.00"),
+    )
     assert invoice.pk > Invoice.objects.exclude(pk=invoice.pk).order_by("-pk").first().pk
     with pytest.raises(IntegrityError), transaction.atomic():  # the unique key is back
-        Invoice.objects.create(debtor=debtor, number="INV-NEW-1", issue_date=TODAY,
-                               due_date=TODAY, amount=Decimal("1.00"))
+        Invoice.objects.create(
+            debtor=debtor,
+            number="INV-NEW-1",
+            issue_date=TODAY,
+            due_date=TODAY,
+            amount=Decimal("1.00"),
+        )
 
 
 @pytest.mark.django_db
@@ -447,5 +524,7 @@ def test_history_percent_zero_still_makes_a_consistent_book():
     seed(debtors=40, seed=9, history_percent=0)
     # The showcase debtors keep their history; the rest have none.
     assert Interaction.objects.exclude(debtor__code__lte="C000012").count() == 0
-    assert Debtor.objects.filter(status="disputed").count() == Debtor.objects.filter(
-        disputes__status__in=["open", "escalated"]).distinct().count()
+    assert (
+        Debtor.objects.filter(status="disputed").count()
+        == Debtor.objects.filter(disputes__status__in=["open", "escalated"]).distinct().count()
+    )

@@ -24,4 +24,9 @@ def test_phone_numbers_are_shown_grouped():
 
 def test_days_past_due_map_to_aging_buckets():
     assert [dpd_class(n) for n in (0, 1, 31, 61, 91)] == [
-        "age-current", "age-30", "age-60", "age-90", "age-90plus"]
+        "age-current",
+        "age-30",
+        "age-60",
+        "age-90",
+        "age-90plus",
+    ]

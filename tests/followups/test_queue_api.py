@@ -123,9 +123,7 @@ def test_two_retries_racing_act_once(personas):
         client.force_authenticate(personas.collector_a)
         try:
             barrier.wait()
-            response = client.post(
-                "/echo/", {"x": 1}, format="json", HTTP_IDEMPOTENCY_KEY="race"
-            )
+            response = client.post("/echo/", {"x": 1}, format="json", HTTP_IDEMPOTENCY_KEY="race")
             codes.append(response.status_code)
         finally:
             connections.close_all()

@@ -83,7 +83,7 @@ def test_an_email_reminder_goes_out_in_the_debtors_language():
     assert message.to == ["caiwu@example.cn"]
     assert message.extra_headers["X-Idempotency-Key"] == str(followup.public_id)
     html = message.alternatives[0][0]
-    assert "lang=\"zh" in html
+    assert 'lang="zh' in html
     followup.refresh_from_db()
     assert followup.interaction.external_id == message.extra_headers["Message-ID"]
 

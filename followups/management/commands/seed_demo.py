@@ -35,7 +35,6 @@ from accounts.models import Language, Team, User
 from debtors.models import Contact, Debtor, Dispute, Invoice, Payment, PaymentAllocation
 from debtors.services import debtor_refresh_summary
 from followups.defaults import POLICY_PACKS
-from followups.planning import followups_priority_refresh
 from followups.demo_data import COLUMNS, TABLES, DemoGenerator, DemoParams, Rows, Staff
 from followups.models import (
     ContactPolicy,
@@ -45,6 +44,7 @@ from followups.models import (
     Interaction,
     PromiseToPay,
 )
+from followups.planning import followups_priority_refresh
 
 DEMO_PASSWORD = "demo12345"
 EAST, NORTH_AMERICA = "East China", "North America"
