@@ -106,8 +106,11 @@ def limits_from_values(values: dict) -> timing.Limits:
 
 
 def base_limits(debtor_type: str, *, pack: str | None = None) -> timing.Limits:
-    values = pack_values(pack)
-    return limits_from_values(values.get(debtor_type) or values[""])
+    pack = pack or active_pack()
+    return _cached(
+        f"limits:{pack}:{debtor_type}",
+        lambda: limits_from_values(pack_values(pack).get(debtor_type) or pack_values(pack)[""]),
+    )
 
 
 def limits_for(
@@ -141,6 +144,19 @@ def limits_for(
         limits = replace(limits, **changes)
     if contact is not None:
         blocked |= set(contact.opted_out_channels or ())
+    stop, stop_reason = _stop(debtor, reason)
+    if not (blocked or stop or override is not None):
+        return limits  # the pack's own limits, shared (the queue asks for dozens)
+    return replace(
+        limits,
+        blocked_channels=frozenset(blocked),
+        no_contact=stop,
+        no_contact_reason=stop_reason,
+    )
+
+
+def _stop(debtor, reason: str) -> tuple[bool, str]:
+    """Whether nobody may contact this debtor now, and why."""
     stop, stop_reason = False, ""
     if debtor.cease_contact:
         stop, stop_reason = True, "cease"
@@ -152,12 +168,7 @@ def limits_for(
         and debtor.disputed_balance >= debtor.open_balance
     ):
         stop, stop_reason = True, "dispute_pause"
-    return replace(
-        limits,
-        blocked_channels=frozenset(blocked),
-        no_contact=stop,
-        no_contact_reason=stop_reason,
-    )
+    return stop, stop_reason
 
 
 def calendar_zone(debtor: Debtor):

@@ -253,6 +253,7 @@ def queue_for(
         else set()
     )
     items: list[QueueItem] = []
+    moments: dict = {}
     for followup in best:
         debtor = followup.debtor
         calendar = policy.calendar_for(debtor)
@@ -272,9 +273,10 @@ def queue_for(
             continue  # caps reached or quiet hours: not today / not now
         moment = None
         if not blocked:
-            slot = timing.slot_at(calendar, now)
-            if slot.prior >= GOOD_PRIOR:
-                moment = slot
+            if calendar not in moments:  # debtors share calendars: score the moment once
+                slot = timing.slot_at(calendar, now)
+                moments[calendar] = slot if slot.prior >= GOOD_PRIOR else None
+            moment = moments[calendar]
         if filters.open_now and blocked:
             continue
         chips = _chips_for(followup, debtor, now, debtor.id in promise_today, moment)

@@ -76,12 +76,19 @@ from tests.worker import start_worker  # noqa: E402,F401  (a real Celery worker)
 
 @pytest.fixture(autouse=True)
 def _fresh_followup_state():
-    """Each test starts with an empty SMS outbox and re-reads the contact
-    policy (cached for 30 s per process)."""
+    """Each test starts with an empty SMS outbox, re-reads the contact policy
+    (cached for 30 s per process) and speaks the default language."""
+    from django.conf import settings
+    from django.utils import translation
+
     from followups.channels import sms
     from followups.policy import policy_cache_clear
 
     sms.outbox.clear()
     policy_cache_clear()
+    # A request through the test client leaves its language active in this
+    # thread; each test starts in the site's default.
+    translation.activate(settings.LANGUAGE_CODE)
     yield
     sms.outbox.clear()
+    translation.activate(settings.LANGUAGE_CODE)
