@@ -30,7 +30,7 @@ from debtors.models import Channel, Contact, Debtor, DebtorType
 
 from . import planning, policy, timing
 from .models import CadenceState, FollowUp, Instalment, Interaction, PromiseToPay
-from .services import GRACE_DAYS
+from .services import grace_days
 
 # How each type is reminded of an instalment by default.
 REMINDER_CHANNELS = {
@@ -202,7 +202,7 @@ def promise_create(
     state, _created = CadenceState.objects.select_for_update().get_or_create(
         debtor=debtor, defaults={"debtor_type": debtor.debtor_type}
     )
-    state.paused_until = plan[-1][0] + dt.timedelta(days=GRACE_DAYS)
+    state.paused_until = plan[-1][0] + dt.timedelta(days=grace_days())
     state.save(update_fields=["paused_until", "updated_at"])
     FollowUp.objects.filter(
         debtor=debtor, reason=FollowUp.Reason.DUNNING_STEP, status=FollowUp.Status.SCHEDULED

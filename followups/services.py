@@ -9,7 +9,7 @@ Rules (``promise_evaluate``):
 - An instalment is **kept** when its paid amount reaches its amount, with a
   tolerance of 1 % or 1.00 of the currency, whichever is smaller (bank charges,
   rounding); **partly kept** when some money came but not enough and its due
-  date has passed; **broken** when nothing came and ``GRACE_DAYS`` after its due
+  date has passed; **broken** when nothing came and ``grace_days()`` after its due
   date have passed; else **pending**.
 - The promise is **kept** when every instalment is kept; **partly kept** when
   any money came but not all instalments are kept; **broken** when an instalment
@@ -27,6 +27,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -40,7 +41,12 @@ from .models import Instalment, PromiseToPay
 # Days after an instalment's due date before an unpaid instalment is broken:
 # bank transfers take a day or two to arrive, and we do not call people who
 # paid on time to tell them they broke their promise.
-GRACE_DAYS = 2
+GRACE_DAYS = 2  # the default; PROMISE_GRACE_DAYS in the environment changes it
+
+
+def grace_days() -> int:
+    return getattr(settings, "PROMISE_GRACE_DAYS", GRACE_DAYS)
+
 
 TOLERANCE_RATE = Decimal("0.01")
 TOLERANCE_CAP = Decimal("1.00")
@@ -59,7 +65,7 @@ def instalment_status(
         return Instalment.Status.KEPT
     if paid > 0:
         return Instalment.Status.PARTLY_KEPT if due_date < today else Instalment.Status.PENDING
-    if due_date + datetime.timedelta(days=GRACE_DAYS) < today:
+    if due_date + datetime.timedelta(days=grace_days()) < today:
         return Instalment.Status.BROKEN
     return Instalment.Status.PENDING
 

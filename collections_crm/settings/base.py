@@ -252,6 +252,7 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="collections@example.
 CONTACT_POLICY_PACK = env.str("CONTACT_POLICY_PACK", default="b2b")  # until a manager picks one
 FOLLOWUP_LEASE_SECONDS = env.int("FOLLOWUP_LEASE_SECONDS", default=600)
 FOLLOWUP_SEND_CHUNK = env.int("FOLLOWUP_SEND_CHUNK", default=25)
+PROMISE_GRACE_DAYS = env.int("PROMISE_GRACE_DAYS", default=2)  # days before an unpaid one breaks
 SITE_URL = env.str("SITE_URL", default="http://localhost:8000")  # for links in messages
 PAYMENT_LINK_TEMPLATE = env.str("PAYMENT_LINK_TEMPLATE", default="")  # {code}, {public_id}
 SMS_BACKEND = env.str("SMS_BACKEND", default="followups.channels.sms.ConsoleSmsBackend")

@@ -204,3 +204,21 @@ class TestAfterPayments:
             payments_recorded.disconnect(listener)
         assert received == [sorted([acme.pk, beta.pk])]
         assert statuses(promise)[0] == "kept"
+
+
+def test_the_grace_days_come_from_the_settings(settings):
+    due, today = D(2026, 11, 10), D(2026, 11, 14)
+    settings.PROMISE_GRACE_DAYS = 5
+    assert (
+        services.instalment_status(
+            amount=Decimal("100"), paid=Decimal("0"), due_date=due, today=today
+        )
+        == Instalment.Status.PENDING
+    )
+    settings.PROMISE_GRACE_DAYS = 1
+    assert (
+        services.instalment_status(
+            amount=Decimal("100"), paid=Decimal("0"), due_date=due, today=today
+        )
+        == Instalment.Status.BROKEN
+    )
