@@ -65,29 +65,7 @@ NEXT_STEP_REASONS = frozenset(
 CLOSED_STATUSES = frozenset({Debtor.Status.SETTLED, Debtor.Status.WRITTEN_OFF, Debtor.Status.LEGAL})
 RATE_HISTORY_DAYS = 180
 DEBTOR_RATE_MIN_CALLS = 8
-DEBTOR_FIELDS = (
-    "id",
-    "code",
-    "debtor_type",
-    "status",
-    "team_id",
-    "assigned_collector_id",
-    "country",
-    "timezone",
-    "language",
-    "business_hours_start",
-    "business_hours_end",
-    "lunch_start",
-    "lunch_end",
-    "working_days",
-    "money_days",
-    "do_not_contact",
-    "cease_contact",
-    "open_balance",
-    "disputed_balance",
-    "oldest_due_date",
-    "priority_score",
-)
+DEBTOR_FIELDS = (*policy.DEBTOR_FIELDS, "oldest_due_date")
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,30 @@ POLICY_FIELDS = (
     "allowed_until_local",
     "quiet_weekdays",
 )
+# What calendar_for and limits_for read from a debtor: code that loads debtors
+# as plain rows (the nightly plan, the queue) loads at least these.
+DEBTOR_FIELDS = (
+    "id",
+    "code",
+    "debtor_type",
+    "status",
+    "team_id",
+    "assigned_collector_id",
+    "country",
+    "timezone",
+    "language",
+    "business_hours_start",
+    "business_hours_end",
+    "lunch_start",
+    "lunch_end",
+    "working_days",
+    "money_days",
+    "do_not_contact",
+    "cease_contact",
+    "open_balance",
+    "disputed_balance",
+    "priority_score",
+)
 # Reasons a follow-up is not about collecting money: they are not paused by a
 # dispute over the whole balance.
 DISPUTE_EXEMPT_REASONS = frozenset({"dispute_review"})

@@ -318,30 +318,11 @@ GOOD_PRIOR = 0.7
 _FOLLOWUP_FIELDS = ("id", "public_id", "reason", "action", "due_at", "status", "debtor_id")
 _ACTION_LABELS = dict(Channel.choices)
 _DEBTOR_FIELDS = (
-    "id",
+    *policy.DEBTOR_FIELDS,
     "public_id",
-    "code",
     "name",
-    "debtor_type",
-    "status",
-    "team_id",
-    "assigned_collector_id",
-    "country",
-    "timezone",
-    "language",
-    "business_hours_start",
-    "business_hours_end",
-    "lunch_start",
-    "lunch_end",
-    "working_days",
-    "money_days",
-    "do_not_contact",
-    "cease_contact",
-    "open_balance",
     "overdue_balance",
-    "disputed_balance",
     "max_days_past_due",
-    "priority_score",
     "currency",
 )
 
