@@ -5,6 +5,7 @@ texts a debtor twice."""
 
 from __future__ import annotations
 
+import abc
 import dataclasses
 import fcntl
 import hashlib
@@ -49,7 +50,9 @@ def _key_id(prefix: str, key: str) -> str:
     return f"{prefix}-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
 
 
-class BaseSmsBackend:
+class BaseSmsBackend(abc.ABC):
+    """A provider: ``send`` checks the message, then each backend's ``_send``."""
+
     def send(self, message: SmsMessage) -> SmsResult:
         self.check(message)
         return self._send(message)
@@ -62,8 +65,9 @@ class BaseSmsBackend:
         if not message.idempotency_key:
             raise ProviderPermanentError("Missing idempotency key")
 
+    @abc.abstractmethod
     def _send(self, message: SmsMessage) -> SmsResult:
-        raise NotImplementedError
+        """Hand the message to the provider; the same key must never send twice."""
 
     def sender(self, message: SmsMessage) -> str:
         return message.sender or getattr(settings, "SMS_SENDER", "")
