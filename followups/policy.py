@@ -5,8 +5,10 @@ debtor's type, else the pack's row for every type, else the shipped values in
 ``followups.defaults``; then the debtor's own override; then the hard stops
 (do not contact, cease, channel opt-outs, a dispute over the whole balance).
 
-``contact_check`` is what every sender and the call queue ask before they
-contact anyone; it returns the violations (empty when contact is allowed).
+``contact_check`` answers for one debtor whether contact is allowed now (the
+workspace, callbacks); the senders and the queue, which ask for many debtors
+at once, read the same inputs in bulk (``limits_for``, ``histories``) and call
+``timing.check`` themselves. ``blocking`` applies a manager's one-time lift.
 """
 
 from __future__ import annotations

@@ -56,13 +56,6 @@ def followups_send_batch_task(followup_ids: list[int]) -> dict[str, int]:
     return followups_send_batch(followup_ids)
 
 
-@shared_task(name="followups.tasks.followup_send_task")
-def followup_send_task(followup_id: int) -> str:
-    from .sending import followup_send
-
-    return followup_send(followup_id)
-
-
 @shared_task(name="followups.tasks.followups_sweep_task")
 def followups_sweep_task() -> int:
     from .sending import followups_sweep
