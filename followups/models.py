@@ -188,7 +188,9 @@ class PromiseToPay(models.Model):
         indexes = [
             models.Index(
                 fields=["debtor"], name="promise_pending_by_debtor", condition=Q(status="pending")
-            )
+            ),
+            # The queue's "promised today" counter.
+            models.Index(fields=["made_by", "created_at"], name="promise_by_maker_time"),
         ]
 
     def __str__(self) -> str:
