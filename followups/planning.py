@@ -39,7 +39,6 @@ from .models import (
     CadenceState,
     CadenceStep,
     ContactRate,
-    DebtorPolicyOverride,
     FollowUp,
     Interaction,
 )
@@ -276,7 +275,7 @@ class Planner:
         ]
         ids = [d.id for d in debtors]
         states = {s.debtor_id: s for s in CadenceState.objects.filter(debtor_id__in=ids)}
-        overrides = {o.debtor_id: o for o in DebtorPolicyOverride.objects.filter(debtor_id__in=ids)}
+        overrides = policy.overrides_for(ids)
         open_followups: dict[int, list[dict]] = defaultdict(list)
         for row in FollowUp.objects.filter(
             debtor_id__in=ids, status__in=FollowUp.OPEN_STATUSES

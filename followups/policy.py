@@ -295,6 +295,14 @@ def histories(
     return result
 
 
+def overrides_for(debtor_ids: Iterable[int]) -> dict[int, DebtorPolicyOverride]:
+    """The debtors' own limits, where they have some: one query for many debtors."""
+    ids = list(debtor_ids)
+    if not ids:
+        return {}
+    return {o.debtor_id: o for o in DebtorPolicyOverride.objects.filter(debtor_id__in=ids)}
+
+
 def override_for(debtor: Debtor) -> DebtorPolicyOverride | None:
     try:
         return debtor.policy_override

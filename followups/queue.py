@@ -256,7 +256,7 @@ def queue_for(
             with_override.append(debtor.id)
     ids = [f.debtor_id for f in best]
     histories = policy.histories(ids, now=now)
-    overrides = {o.debtor_id: o for o in _overrides(with_override)}
+    overrides = policy.overrides_for(with_override)
     promise_today = _promises_due_today(ids, now)
     items: list[QueueItem] = []
     moments: dict = {}
@@ -331,12 +331,6 @@ _DEBTOR_FIELDS = (
     "max_days_past_due",
     "currency",
 )
-
-
-def _overrides(ids):
-    from .models import DebtorPolicyOverride
-
-    return DebtorPolicyOverride.objects.filter(debtor_id__in=ids) if ids else []
 
 
 def _promises_due_today(ids, now) -> set[int]:

@@ -217,9 +217,7 @@ def _batch_for(followups: list[FollowUp], now: dt.datetime) -> _Batch:
     return _Batch(
         now=now,
         contacts=contacts,
-        overrides={
-            o.debtor_id: o for o in DebtorPolicyOverride.objects.filter(debtor_id__in=debtor_ids)
-        },
+        overrides=policy.overrides_for(debtor_ids),
         histories=policy.histories(debtor_ids, now=now),
         steps={s.id: s for s in CadenceStep.objects.filter(id__in=step_ids)} if step_ids else {},
         tracks=list(published_tracks(stages=stages)),

@@ -590,9 +590,8 @@ def best_slot(
     team_rates: Rates | None = None,
     debtor_rates: Rates | None = None,
     horizon_days: int = 21,
-    limit: int = 1,
 ) -> Slot | None:
-    """The best allowed moment, or None (``limit`` is accepted and ignored)."""
+    """The best allowed moment, or None."""
     found = slots(
         calendar,
         limits,
