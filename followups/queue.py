@@ -22,7 +22,8 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -107,6 +108,9 @@ class QueueItem:
     good_now: bool = False
     callable_now: bool = True
     claimed_by_me: bool = False
+    # For the page: made once per page (_for_the_page), not per item in the template.
+    link: str = ""
+    their_time: str = ""
 
 
 @dataclass
@@ -152,8 +156,9 @@ def candidates(
     order = ("-rank", "-priority", "due_at")
     qs = _due(user, now)
     if not (filters.debtor_type or filters.bucket in BUCKETS):
-        best_ids = list(qs.order_by(*order).values_list("id", flat=True)[: CANDIDATES * 3])
-        qs = FollowUp.objects.filter(id__in=best_ids)
+        # A subquery (LIMIT inside IN): the same index read, one round trip less.
+        best = qs.order_by(*order).values("id")[: CANDIDATES * 3]
+        qs = FollowUp.objects.filter(id__in=best)
     qs = (
         qs.filter(_scope(user), debtor__do_not_contact=False, debtor__cease_contact=False)
         # A dispute over the whole balance pauses collection calls.
@@ -226,7 +231,7 @@ def queue_for(
     qs = candidates(user, now=now, filters=filters, holder=holder)
     # Plain rows, not model instances: the page is read all day long.
     rows = list(
-        qs.values(
+        qs.annotate(promise_today=_promise_due_today(now)).values(
             *_FOLLOWUP_FIELDS,
             *[f"debtor__{n}" for n in _DEBTOR_FIELDS],
             # Joined anyway (the claim exclusion; a left join for the override):
@@ -234,10 +239,12 @@ def queue_for(
             "debtor__claim__holder",
             "debtor__claim__expires_at",
             "debtor__policy_override__id",
+            "promise_today",
         )[:CANDIDATES]
     )
     seen: set[int] = set()
     mine: set[int] = set()
+    promise_today: set[int] = set()
     with_override: list[int] = []
     best: list[SimpleNamespace] = []
     for row in rows:  # one item per debtor: its most urgent follow-up
@@ -254,10 +261,11 @@ def queue_for(
             mine.add(debtor.id)
         if row["debtor__policy_override__id"]:
             with_override.append(debtor.id)
+        if row["promise_today"]:
+            promise_today.add(debtor.id)
     ids = [f.debtor_id for f in best]
     histories = policy.histories(ids, now=now)
     overrides = policy.overrides_for(with_override)
-    promise_today = _promises_due_today(ids, now)
     items: list[QueueItem] = []
     moments: dict = {}
     for followup in best:
@@ -311,13 +319,30 @@ def queue_for(
         .annotate(n=Count("id"), total=Sum("total_amount"))
     )
     promised = list(promised)
+    items = items[:limit]
+    _for_the_page(items)
     return Queue(
-        items=items[:limit],
+        items=items,
         left=_due_count(user, now),  # one cheap count: the same queries for every portfolio
         done_today=done_today,
         promised_today=sum(p["n"] for p in promised),
         promised_amounts={p["currency"]: p["total"] for p in promised},
     )
+
+
+def _for_the_page(items: list[QueueItem]) -> None:
+    """The debtor's link and local time of each item, with one reverse() and
+    one translation for the page instead of one of each per item."""
+    if not items:
+        return
+    marker = "00000000-0000-0000-0000-000000000000"
+    link = reverse("debtors:detail", kwargs={"public_id": marker})
+    their_time = _("%(time)s their time")
+    for item in items:
+        item.link = link.replace(marker, str(item.debtor.public_id))
+        # In the active time zone, as the template's |time filter showed it.
+        local = timezone.localtime(item.local_time)
+        item.their_time = their_time % {"time": local.strftime("%H:%M")}
 
 
 GOOD_PRIOR = 0.7
@@ -333,16 +358,16 @@ _DEBTOR_FIELDS = (
 )
 
 
-def _promises_due_today(ids, now) -> set[int]:
-    if not ids:
-        return set()
+def _promise_due_today(now) -> Exists:
+    """Whether the follow-up's debtor has an open promise instalment due around
+    today: read with the candidate rows, not in a query of its own."""
     day = timezone.localdate(now)
-    return set(
+    return Exists(
         Instalment.objects.filter(
-            promise__debtor_id__in=ids,
+            promise__debtor_id=OuterRef("debtor_id"),
             promise__status__in=(PromiseToPay.Status.PENDING, PromiseToPay.Status.PARTLY_KEPT),
             due_date__range=(day - dt.timedelta(days=1), day + dt.timedelta(days=1)),
-        ).values_list("promise__debtor_id", flat=True)
+        )
     )
 
 
