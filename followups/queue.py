@@ -22,7 +22,6 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,9 +31,9 @@ from accounts.models import User
 from debtors.models import Channel, Debtor, DebtorType
 
 from . import policy, timing
-from .models import REASON_RANK, DebtorClaim, FollowUp, Instalment, Interaction, PromiseToPay
+from .models import REASON_RANK, DebtorClaim, FollowUp
+from .queue_sql import QUEUE_ACTIONS, candidate_rows, day_counters  # noqa: F401 (read here by the bench)
 
-QUEUE_ACTIONS = ("call", "visit")
 CLAIM_LEASE = dt.timedelta(minutes=15)
 NEXT_TRIES = 20
 CANDIDATES = 30  # read in index order, checked against the policy, re-ranked
@@ -132,71 +131,6 @@ def _day_bounds(user: User, now: dt.datetime) -> tuple[dt.datetime, dt.datetime]
     return start, start + dt.timedelta(days=1)
 
 
-def _due(user: User, now: dt.datetime):
-    """Open calls and visits assigned to the user, due by the end of their day."""
-    _start, end = _day_bounds(user, now)
-    return FollowUp.objects.filter(
-        assigned_to=user,
-        status__in=(FollowUp.Status.SCHEDULED, FollowUp.Status.IN_PROGRESS),
-        action__in=QUEUE_ACTIONS,
-        due_at__lt=end,
-    )
-
-
-def candidates(
-    user: User, *, now: dt.datetime, filters: QueueFilters | None = None, holder: str = ""
-):
-    """Open calls and visits for the user due by the end of their day, best
-    reason and biggest overdue x age first, minus debtors who may not be
-    called or are being worked by someone else. Without filters, the best
-    rows are first read from the queue index alone, then checked against
-    their debtors: the cost does not follow the size of the portfolio."""
-    filters = filters or QueueFilters()
-    # In the order of the followup_queue index: the first rows are the best.
-    order = ("-rank", "-priority", "due_at")
-    qs = _due(user, now)
-    if not (filters.debtor_type or filters.bucket in BUCKETS):
-        # A subquery (LIMIT inside IN): the same index read, one round trip less.
-        best = qs.order_by(*order).values("id")[: CANDIDATES * 3]
-        qs = FollowUp.objects.filter(id__in=best)
-    qs = (
-        qs.filter(_scope(user), debtor__do_not_contact=False, debtor__cease_contact=False)
-        # A dispute over the whole balance pauses collection calls.
-        .exclude(
-            Q(debtor__disputed_balance__gte=F("debtor__open_balance"))
-            & Q(debtor__open_balance__gt=0)
-            & ~Q(reason=FollowUp.Reason.DISPUTE_REVIEW)
-        )
-        # Someone else is working this debtor right now.
-        .exclude(Q(debtor__claim__expires_at__gt=now) & ~Q(debtor__claim__holder=holder))
-    )
-    if filters.debtor_type:
-        qs = qs.filter(debtor__debtor_type=filters.debtor_type)
-    if filters.bucket in BUCKETS:
-        low, high = BUCKETS[filters.bucket]
-        if low is not None:
-            qs = qs.filter(debtor__max_days_past_due__gte=low)
-        if high is not None:
-            qs = qs.filter(debtor__max_days_past_due__lte=high)
-    return qs.order_by(*order)
-
-
-def _due_count(user: User, now: dt.datetime) -> int:
-    """Calls and visits due for the user by the end of their day (read from the
-    queue index alone; debtors paused since planning may still be counted)."""
-    return _due(user, now).count()
-
-
-def _scope(user: User) -> Q:
-    """The debtors the user may see (debtors.permissions), as a condition on
-    the debtor already joined: no second pass over the portfolio."""
-    if user.is_admin_role:
-        return Q()
-    if user.role == User.Role.MANAGER:
-        return Q(debtor__team_id=user.team_id) if user.team_id else Q(pk__in=[])
-    return Q(debtor__assigned_collector=user)
-
-
 def _chips_for(followup, debtor, now, promise_due_today: bool, moment) -> list[Chip]:
     chips = [Chip(followup.reason, REASON_POINTS.get(followup.reason, 0))]
     if (
@@ -228,19 +162,18 @@ def queue_for(
     A fixed number of queries whatever the portfolio or invoice count."""
     now = now or timezone.now()
     filters = filters or QueueFilters()
-    qs = candidates(user, now=now, filters=filters, holder=holder)
-    # Plain rows, not model instances: the page is read all day long.
-    rows = list(
-        qs.annotate(promise_today=_promise_due_today(now)).values(
-            *_FOLLOWUP_FIELDS,
-            *[f"debtor__{n}" for n in _DEBTOR_FIELDS],
-            # Joined anyway (the claim exclusion; a left join for the override):
-            # whether this session holds the debtor, whether limits of its own apply.
-            "debtor__claim__holder",
-            "debtor__claim__expires_at",
-            "debtor__policy_override__id",
-            "promise_today",
-        )[:CANDIDATES]
+    start, end = _day_bounds(user, now)
+    rows = candidate_rows(
+        user,
+        now=now,
+        end=end,
+        day=timezone.localdate(now),
+        holder=holder,
+        followup_fields=_FOLLOWUP_FIELDS,
+        debtor_fields=_DEBTOR_FIELDS,
+        limit=CANDIDATES,
+        debtor_type=filters.debtor_type,
+        days_past_due=BUCKETS.get(filters.bucket),
     )
     seen: set[int] = set()
     mine: set[int] = set()
@@ -248,20 +181,20 @@ def queue_for(
     with_override: list[int] = []
     best: list[SimpleNamespace] = []
     for row in rows:  # one item per debtor: its most urgent follow-up
-        if row["debtor_id"] in seen:
+        followup, debtor = row.followup, row.debtor
+        if debtor.id in seen:
             continue
-        seen.add(row["debtor_id"])
-        debtor = SimpleNamespace(**{n: row[f"debtor__{n}"] for n in _DEBTOR_FIELDS})
+        seen.add(debtor.id)
         debtor.pk = debtor.id
-        followup = SimpleNamespace(**{n: row[n] for n in _FOLLOWUP_FIELDS}, debtor=debtor)
+        followup.debtor = debtor
         followup.action_label = _ACTION_LABELS.get(followup.action, followup.action)
         best.append(followup)
-        expires = row["debtor__claim__expires_at"]
-        if holder and row["debtor__claim__holder"] == holder and expires and expires > now:
+        expires = row.claim_expires_at
+        if holder and row.claim_holder == holder and expires and expires > now:
             mine.add(debtor.id)
-        if row["debtor__policy_override__id"]:
+        if row.has_override:
             with_override.append(debtor.id)
-        if row["promise_today"]:
+        if row.promise_due_today:
             promise_today.add(debtor.id)
     ids = [f.debtor_id for f in best]
     histories = policy.histories(ids, now=now)
@@ -311,22 +244,15 @@ def queue_for(
             )
         )
     items.sort(key=lambda i: (-i.score, i.followup.due_at, i.debtor.id))
-    start, _end = _day_bounds(user, now)
-    done_today = Interaction.objects.filter(user=user, started_at__gte=start).count()
-    promised = (
-        PromiseToPay.objects.filter(made_by=user, created_at__gte=start)
-        .values("currency")
-        .annotate(n=Count("id"), total=Sum("total_amount"))
-    )
-    promised = list(promised)
     items = items[:limit]
     _for_the_page(items)
+    counters = day_counters(user, start=start, end=end)
     return Queue(
         items=items,
-        left=_due_count(user, now),  # one cheap count: the same queries for every portfolio
-        done_today=done_today,
-        promised_today=sum(p["n"] for p in promised),
-        promised_amounts={p["currency"]: p["total"] for p in promised},
+        left=counters.left,  # one cheap count: the same queries for every portfolio
+        done_today=counters.done_today,
+        promised_today=counters.promised_today,
+        promised_amounts=counters.promised_amounts,
     )
 
 
@@ -356,19 +282,6 @@ _DEBTOR_FIELDS = (
     "max_days_past_due",
     "currency",
 )
-
-
-def _promise_due_today(now) -> Exists:
-    """Whether the follow-up's debtor has an open promise instalment due around
-    today: read with the candidate rows, not in a query of its own."""
-    day = timezone.localdate(now)
-    return Exists(
-        Instalment.objects.filter(
-            promise__debtor_id=OuterRef("debtor_id"),
-            promise__status__in=(PromiseToPay.Status.PENDING, PromiseToPay.Status.PARTLY_KEPT),
-            due_date__range=(day - dt.timedelta(days=1), day + dt.timedelta(days=1)),
-        )
-    )
 
 
 # ------------------------------------------------------------------ claims

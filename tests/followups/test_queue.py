@@ -155,6 +155,33 @@ def test_only_the_users_own_followups_are_in_their_queue(clock, personas):
     assert [i.debtor.name for i in queue_for(personas.collector_a).items] == ["Mine"]
 
 
+def test_an_open_promise_due_around_today_is_a_reason(clock, personas):
+    from tests.followups.factories import InstalmentFactory, PromiseToPayFactory
+
+    alice = personas.collector_a
+    due, later, kept = (_debtor(alice, name=n) for n in ("Due Co", "Later Co", "Kept Co"))
+    for debtor in (due, later, kept):
+        _call(debtor)
+    today = timezone.localdate()
+    InstalmentFactory(promise=PromiseToPayFactory(debtor=due), due_date=today)
+    InstalmentFactory(promise=PromiseToPayFactory(debtor=later), due_date=today + dt.timedelta(5))
+    kept_promise = PromiseToPayFactory(debtor=kept, status="kept")
+    InstalmentFactory(promise=kept_promise, due_date=today)
+    chips = {i.debtor.name: {c.code for c in i.chips} for i in queue_for(alice).items}
+    assert "promise_today" in chips["Due Co"]
+    assert "promise_today" not in chips["Later Co"] | chips["Kept Co"]
+
+
+def test_a_managers_queue_is_their_steps_on_their_teams_debtors(clock, personas):
+    mona = personas.manager
+    team_debtor = _debtor(personas.collector_b, name="Team Co")
+    FollowUpFactory(debtor=team_debtor, assigned_to=mona, action="visit", due_at=timezone.now())
+    FollowUpFactory(debtor=personas.debtor_other_team, assigned_to=mona, due_at=timezone.now())
+    assert [i.debtor.name for i in queue_for(mona).items] == ["Team Co"]
+    mona.team = None
+    assert queue_for(mona).items == []
+
+
 def test_counters_count_the_day(clock, personas):
     from tests.followups.factories import PromiseToPayFactory
 
