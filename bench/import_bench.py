@@ -393,17 +393,17 @@ def step_ours(label: str, path: Path, timer: Timer) -> dict:
 def print_ours(result: dict, rows: int) -> None:
     pp, cp = result["preview_parts"], result["commit_parts"]
     parse_preview = pp.get("parse", 0.0)
-    parse_commit = cp.get("parse", 0.0)
-    stage = cp.get("stage", 0.0)
     parts = [
-        ("preview: store file + sha256 + batch row", result["preview_s"] - parse_preview),
-        ("preview: parse_report (validation pass)", parse_preview),
-        ("commit:  parse_report again (validation)", parse_commit),
-        ("commit:  replay parse -> COPY into stage", stage),
-        ("commit:  create debtors", cp.get("debtors", 0.0)),
-        ("commit:  update + insert invoices", cp.get("invoices", 0.0)),
+        ("preview: store file, stage, batch row", result["preview_s"] - parse_preview),
+        ("preview: parse + validate + write stage", parse_preview),
+        ("commit:  parse again (only if stage unusable)", cp.get("parse", 0.0)),
+        ("commit:  COPY the stage file", cp.get("stage", 0.0)),
+        ("commit:  create debtors with summaries", cp.get("debtors", 0.0)),
+        ("commit:  resolve rows to debtors/invoices", cp.get("resolve", 0.0)),
+        ("commit:  update changed invoices", cp.get("update", 0.0)),
         ("commit:  close missing (snapshot)", cp.get("close", 0.0)),
-        ("commit:  debtor summaries", cp.get("summaries", 0.0)),
+        ("commit:  insert new invoices", cp.get("insert", 0.0)),
+        ("commit:  summaries of touched debtors", cp.get("summaries", 0.0)),
     ]
     accounted = sum(s for _label, s in parts[2:])
     parts.append(("commit:  rest (claim, audit, COMMIT)", result["commit_s"] - accounted))
@@ -599,9 +599,11 @@ def run(args, out_dir: Path, iie_rows: int) -> int:
     timer.wrap(services_mod, "_parse", "parse")
     timer.wrap(apply_mod, "_load_stage", "stage")
     timer.wrap(apply_mod, "_new_debtors", "debtors")
-    timer.wrap(apply_mod, "_apply_invoices", "invoices")
+    timer.wrap(apply_mod, "_resolve", "resolve")
+    timer.wrap(apply_mod, "_apply_invoices", "update")
     timer.wrap(apply_mod, "_close_missing", "close")
-    timer.wrap(apply_mod, "_refresh", "summaries")
+    timer.wrap(apply_mod, "_insert_new", "insert")
+    timer.wrap(apply_mod, "_refresh_touched", "summaries")
 
     load_before = os.getloadavg()
     with connection.cursor() as cursor:

@@ -11,6 +11,7 @@ from .models import (
     Payment,
     PaymentAllocation,
 )
+from .services import SUMMARY_COLUMNS
 
 
 class ContactInline(admin.TabularInline):
@@ -38,12 +39,7 @@ class DebtorAdmin(admin.ModelAdmin):
     raw_id_fields = ["assigned_collector", "type_set_by"]
     readonly_fields = [
         "public_id",
-        "open_balance",
-        "overdue_balance",
-        "disputed_balance",
-        "open_invoice_count",
-        "oldest_due_date",
-        "max_days_past_due",
+        *SUMMARY_COLUMNS,
         "priority_score",
         "summary_refreshed_at",
         "created_at",

@@ -370,80 +370,110 @@ def payment_record(
 # Priority until the call queue brings its own explainable ranking: overdue
 # money weighted by age, so large old debts come first. Bounded to fit an int.
 _PRIORITY_CAP = 1_000_000
+SUMMARY_COLUMNS = (
+    "open_balance",
+    "overdue_balance",
+    "disputed_balance",
+    "open_invoice_count",
+    "oldest_due_date",
+    "max_days_past_due",
+)
+
+
+def summary_aggregates_sql(
+    *, alias: str, is_open: str, disputed: str | None = None
+) -> tuple[str, int]:
+    """The summary columns as aggregates over invoice-like rows ``alias``
+    (``open_amount``, ``due_date`` and ``disputed``, by default the
+    ``disputed_amount`` column), counting the rows where the ``is_open``
+    predicate holds. Returns the select list, aliased as :data:`SUMMARY_COLUMNS`,
+    and how many ``today`` parameters it takes.
+
+    Shared by :func:`debtor_refresh_summary` and the aging import, which gives
+    new debtors their summary from the staged rows as it creates them."""
+    # Credit notes lower the balance but never make a debtor look older.
+    open_amount, due_date = f"{alias}.open_amount", f"{alias}.due_date"
+    disputed = disputed or f"{alias}.disputed_amount"
+    overdue = f"({is_open}) AND {due_date} < %s AND {open_amount} > 0"
+    oldest_overdue = f"MIN(CASE WHEN {overdue} THEN {due_date} END)"
+    if connection.vendor == "postgresql":
+        days = f"COALESCE(%s::date - {oldest_overdue}, 0)"
+    else:
+        days = f"COALESCE(CAST(julianday(%s) - julianday({oldest_overdue}) AS INTEGER), 0)"
+    select = f"""COALESCE(SUM(CASE WHEN {is_open} THEN {open_amount} END), 0) AS open_balance,
+        COALESCE(SUM(CASE WHEN {overdue} THEN {open_amount} END), 0) AS overdue_balance,
+        COALESCE(SUM(CASE WHEN {is_open} THEN {disputed} END), 0) AS disputed_balance,
+        COUNT(CASE WHEN {is_open} THEN 1 END) AS open_invoice_count,
+        MIN(CASE WHEN ({is_open}) AND {open_amount} > 0 THEN {due_date} END) AS oldest_due_date,
+        {days} AS max_days_past_due"""
+    return select, 3
+
+
+def priority_score_sql(alias: str) -> str:
+    """The priority score from the summary columns of ``alias``: the overdue
+    amount weighted by its age, capped."""
+    score = f"{alias}.overdue_balance / 100 * (1 + {alias}.max_days_past_due / 30.0)"
+    return (
+        f"CASE WHEN {alias}.overdue_balance <= 0 THEN 0 ELSE CAST(CASE WHEN {score} > "
+        f"{_PRIORITY_CAP} THEN {_PRIORITY_CAP} ELSE {score} END AS INTEGER) END"
+    )
 
 
 def debtor_refresh_summary(
-    *, debtor_ids: Iterable[int] | None = None, today: datetime.date | None = None
+    *,
+    debtor_ids: Iterable[int] | None = None,
+    today: datetime.date | None = None,
+    where: tuple[str, list] | None = None,
 ) -> int:
     """Recompute the summary columns of the given debtors (all when None).
 
-    Set-based: two UPDATE statements whatever the number of debtors, never one
-    query per debtor. Returns the number of debtors refreshed.
+    ``where`` selects the debtors by SQL instead: a condition on the debtor
+    table aliased ``dd`` and its parameters (the aging import passes a
+    subquery rather than a list of a hundred thousand ids).
+
+    Set-based: one UPDATE statement whatever the number of debtors, never one
+    query per debtor, and it rewrites only the debtors whose summary changed
+    (or was never computed). Returns the number of debtors it changed.
     """
     today = today or timezone.localdate()
-    ids = None if debtor_ids is None else sorted(set(debtor_ids))
-    if ids is not None and not ids:
-        return 0
     d = Debtor._meta.db_table
     i = Invoice._meta.db_table
-    vendor = connection.vendor
-    # Credit notes lower the balance but never make a debtor look older.
-    overdue_item = "due_date < %s AND open_amount > 0"
-    oldest_overdue = f"MIN(CASE WHEN {overdue_item} THEN due_date END)"
-    if vendor == "postgresql":
-        days_expr = f"(%s::date - {oldest_overdue})"
-        now_sql = "NOW()"
-    else:
-        days_expr = f"CAST(julianday(%s) - julianday({oldest_overdue}) AS INTEGER)"
-        now_sql = "CURRENT_TIMESTAMP"
-    score = "s.overdue_balance / 100 * (1 + COALESCE(s.days_past_due, 0) / 30.0)"
-    if ids is None:
-        where_d, where_i, params_ids = "", "", []
-    else:
-        marks = ", ".join(["%s"] * len(ids))
-        where_d = f"WHERE id IN ({marks})"
-        where_i = f"AND debtor_id IN ({marks})"
+    if where is not None:
+        where_sql, params_ids = f"WHERE {where[0]}", list(where[1])
+    elif debtor_ids is not None:
+        ids = sorted(set(debtor_ids))
+        if not ids:
+            return 0
+        where_sql = f"WHERE dd.id IN ({', '.join(['%s'] * len(ids))})"
         params_ids = ids
-
+    else:
+        where_sql, params_ids = "", []
+    # The join keeps only the open items: a debtor without any gets one row of NULLs.
+    aggregates, n_today = summary_aggregates_sql(alias="i", is_open="i.id IS NOT NULL")
+    now_sql = "NOW()" if connection.vendor == "postgresql" else "CURRENT_TIMESTAMP"
+    assignments = ", ".join(f"{c} = s.{c}" for c in SUMMARY_COLUMNS)
+    changed = " OR ".join(f"{d}.{c} IS DISTINCT FROM s.{c}" for c in SUMMARY_COLUMNS)
+    if connection.vendor != "postgresql":
+        changed = " OR ".join(f"{d}.{c} IS NOT s.{c}" for c in SUMMARY_COLUMNS)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {d} SET open_balance = 0, overdue_balance = 0, disputed_balance = 0, "
-            f"open_invoice_count = 0, oldest_due_date = NULL, max_days_past_due = 0, "
-            f"priority_score = 0, summary_refreshed_at = {now_sql} {where_d}",
-            params_ids,
-        )
-        refreshed = cursor.rowcount
-        cursor.execute(
             f"""
-            UPDATE {d} SET
-                open_balance = s.open_balance,
-                overdue_balance = s.overdue_balance,
-                disputed_balance = s.disputed_balance,
-                open_invoice_count = s.open_count,
-                oldest_due_date = s.oldest_due,
-                max_days_past_due = COALESCE(s.days_past_due, 0),
-                priority_score = CASE
-                    WHEN s.overdue_balance <= 0 THEN 0
-                    ELSE CAST(CASE WHEN {score} > {_PRIORITY_CAP} THEN {_PRIORITY_CAP}
-                                   ELSE {score} END AS INTEGER)
-                END
+            UPDATE {d} SET {assignments}, priority_score = {priority_score_sql("s")},
+                summary_refreshed_at = {now_sql}
             FROM (
-                SELECT debtor_id,
-                       SUM(open_amount) AS open_balance,
-                       SUM(CASE WHEN {overdue_item} THEN open_amount ELSE 0 END) AS overdue_balance,
-                       SUM(disputed_amount) AS disputed_balance,
-                       COUNT(*) AS open_count,
-                       MIN(CASE WHEN open_amount > 0 THEN due_date END) AS oldest_due,
-                       {days_expr} AS days_past_due
-                FROM {i}
-                WHERE open_amount <> 0 AND status <> 'written_off' {where_i}
-                GROUP BY debtor_id
+                SELECT dd.id, {aggregates}
+                FROM {d} dd
+                LEFT JOIN {i} i ON i.debtor_id = dd.id
+                    AND i.open_amount <> 0 AND i.status <> 'written_off'
+                {where_sql}
+                GROUP BY dd.id
             ) AS s
-            WHERE {d}.id = s.debtor_id
+            WHERE {d}.id = s.id AND ({changed} OR {d}.summary_refreshed_at IS NULL
+                OR {d}.priority_score <> {priority_score_sql("s")})
             """,
-            [today, today, today, *params_ids],
+            [*([today] * n_today), *params_ids],
         )
-    return refreshed
+        return cursor.rowcount
 
 
 # --------------------------------------------------------------------- disputes

@@ -1,38 +1,32 @@
-"""Apply parsed aging records to the database: all or nothing, set-based.
+"""Apply a staged aging report to the database: all or nothing, set-based.
 
-The records are streamed into a temporary stage table (PostgreSQL ``COPY``;
-batched inserts on SQLite, the embedded default), then a handful of set-based
-statements create the new debtors and invoices, update the changed ones, close
-the ones a snapshot no longer lists, and remember every before-state so the
-batch can be undone. Nothing here runs one query per row.
+The stage file the preview wrote (see :mod:`.staging`) is loaded into a
+temporary table (PostgreSQL ``COPY``; batched inserts on SQLite, the embedded
+default). A handful of set-based statements then create the new debtors with
+their summaries, resolve every staged row to its debtor and invoice once,
+update the changed invoices, close the ones a snapshot no longer lists, insert
+the new ones and remember every before-state so the batch can be undone.
+Nothing here runs one query per row.
 """
 
 from __future__ import annotations
 
 import csv
-import datetime
 import io
-import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
+from typing import IO
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
 from ..models import Debtor, ImportBatch, ImportInvoiceChange, Invoice
-from .parse import InvoiceRecord
+from .staging import STAGE_COLUMNS
 
 STAGE = "crm_import_stage"
-STAGE_COLUMNS = [
-    "row_number", "debtor_code", "debtor_name", "number", "issue_date", "due_date", "amount",
-    "open_amount", "currency", "is_synthetic",
-]  # fmt: skip
+ROWS = "crm_import_rows"  # the stage with debtor and invoice resolved
 SQLITE_CHUNK = 5_000
-# Above this many touched debtors a refresh of every summary is cheaper than a
-# statement naming each of them.
-REFRESH_ALL_ABOVE = 5_000
 
 Progress = Callable[[int], None]
 
@@ -50,170 +44,164 @@ class ApplyCounts:
         return dict(self.__dict__)
 
 
-class _IterFile(io.TextIOBase):
-    """A read-only file over an iterator of text lines, for ``copy_expert``."""
+class _ProgressReader(io.RawIOBase):
+    """Reads the stage for ``COPY`` and reports how far it got."""
 
-    def __init__(self, lines: Iterator[str]):
-        self._lines = lines
-        self._buffer = ""
+    def __init__(self, raw: IO[bytes], size: int, progress: Progress | None):
+        self._raw, self._size, self._progress = raw, max(size, 1), progress
+        self._done = self._reported = 0
 
     def readable(self) -> bool:
         return True
 
-    def read(self, size: int = -1) -> str:
-        while size < 0 or len(self._buffer) < size:
-            try:
-                self._buffer += next(self._lines)
-            except StopIteration:
-                break
-        if size < 0:
-            out, self._buffer = self._buffer, ""
-        else:
-            out, self._buffer = self._buffer[:size], self._buffer[size:]
-        return out
+    def read(self, size: int = -1) -> bytes:
+        chunk = self._raw.read(size)
+        self._done += len(chunk)
+        percent = 5 + 45 * self._done // self._size
+        if self._progress and percent >= self._reported + 5:
+            self._reported = percent
+            self._progress(percent)
+        return chunk
 
 
-def _stage_values(record: InvoiceRecord) -> tuple:
-    return (
-        record.row_number,
-        record.debtor_code,
-        record.debtor_name,
-        record.invoice_number,
-        record.issue_date,
-        record.due_date,
-        record.amount,
-        record.open_amount,
-        (record.currency or "")[:3],
-        record.is_synthetic,
-    )
+def _pg() -> bool:
+    return connection.vendor == "postgresql"
 
 
-def _csv_lines(rows: Iterable[tuple], counts: ApplyCounts, progress, total_hint):
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for values in rows:
-        writer.writerow(["" if v is None else v for v in values])
-        counts.rows += 1
-        if counts.rows % 20_000 == 0:
-            if progress and total_hint:
-                progress(min(60, 5 + 55 * counts.rows // total_hint))
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+def _size(stage: IO[bytes]) -> int:
+    here = stage.tell()
+    end = stage.seek(0, io.SEEK_END)
+    stage.seek(here)
+    return end - here
 
 
-def _sqlite_value(value):
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return value
+def _sqlite_rows(stage: IO[bytes]):
+    booleans = {"t": 1, "f": 0}
+    for row in csv.reader(io.TextIOWrapper(stage, encoding="utf-8", newline="")):
+        row = [None if v == "" else v for v in row]
+        row[-1] = booleans.get(row[-1], row[-1])
+        yield row
 
 
-def _load_stage(cursor, records: Iterable[InvoiceRecord], counts, progress, total_hint) -> None:
-    pg = connection.vendor == "postgresql"
-    on_commit = " ON COMMIT DROP" if pg else ""
+def _load_stage(cursor, stage: IO[bytes], counts: ApplyCounts, progress) -> None:
+    on_commit = " ON COMMIT DROP" if _pg() else ""
     cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
+    cursor.execute(f"DROP TABLE IF EXISTS {ROWS}")
     cursor.execute(
         f"""CREATE TEMP TABLE {STAGE} (
             row_number integer, debtor_code varchar(64), debtor_name varchar(255),
             number varchar(64), issue_date date, due_date date, amount numeric(14, 2),
-            open_amount numeric(14, 2), currency varchar(3), is_synthetic boolean,
-            debtor_id bigint, invoice_id bigint
+            open_amount numeric(14, 2), currency varchar(3), is_synthetic boolean
         ){on_commit}"""
     )
-    rows = (_stage_values(r) for r in records)
-    if pg:
+    columns = ", ".join(STAGE_COLUMNS)
+    if _pg():
         cursor.cursor.copy_expert(
-            f"COPY {STAGE} ({', '.join(STAGE_COLUMNS)}) FROM STDIN WITH (FORMAT csv)",
-            _IterFile(_csv_lines(rows, counts, progress, total_hint)),
+            f"COPY {STAGE} ({columns}) FROM STDIN WITH (FORMAT csv)",
+            _ProgressReader(stage, _size(stage), progress),
         )
     else:
         marks = ", ".join(["%s"] * len(STAGE_COLUMNS))
-        sql = f"INSERT INTO {STAGE} ({', '.join(STAGE_COLUMNS)}) VALUES ({marks})"
-        chunk: list[tuple] = []
-        for values in rows:
-            chunk.append(tuple(_sqlite_value(v) for v in values))
+        sql = f"INSERT INTO {STAGE} ({columns}) VALUES ({marks})"
+        chunk: list = []
+        for row in _sqlite_rows(stage):
+            chunk.append(row)
             if len(chunk) >= SQLITE_CHUNK:
                 cursor.executemany(sql, chunk)
-                counts.rows += len(chunk)
                 chunk = []
         if chunk:
             cursor.executemany(sql, chunk)
-            counts.rows += len(chunk)
-    cursor.execute(f"CREATE INDEX {STAGE}_key ON {STAGE} (debtor_code, number)")
-    if pg:
-        cursor.execute(f"ANALYZE {STAGE}")
+    cursor.execute(f"SELECT COUNT(*) FROM {STAGE}")
+    counts.rows = cursor.fetchone()[0]
+    _analyze(cursor, STAGE)
+
+
+def _analyze(cursor, *tables: str) -> None:
+    """Fresh planner statistics for tables this import just filled: with the
+    statistics of an empty table PostgreSQL picks nested-loop joins, and a
+    million-row import turns quadratic."""
+    if _pg():
+        for table in tables:
+            cursor.execute(f"ANALYZE {table}")
+
+
+def _debtor_defaults() -> tuple[list[str], list[str], list]:
+    """Columns, SQL placeholders and values of a new debtor's defaults (those
+    the model would give a ``Debtor()``), for the set-based insert."""
+    from ..services import SUMMARY_COLUMNS
+
+    template = Debtor()
+    explicit = {"id", "public_id", "code", "name", "currency", "created_by_import_id"}
+    explicit |= {"created_at", "updated_at", "priority_score", "summary_refreshed_at"}
+    explicit |= set(SUMMARY_COLUMNS)
+    columns, marks, values = [], [], []
+    for field in Debtor._meta.concrete_fields:
+        if field.attname in explicit:
+            continue
+        columns.append(field.column)
+        value = field.get_db_prep_save(getattr(template, field.attname), connection)
+        marks.append(f"CAST(%s AS {field.db_type(connection)})" if _pg() else "%s")
+        values.append(value)
+    return columns, marks, values
 
 
 def _new_debtors(cursor, batch: ImportBatch, now) -> int:
-    """Create the debtors the file names and the CRM does not know yet."""
+    """Create the debtors the file names and the CRM does not know yet, each
+    with its summary computed from its staged rows (all the invoices it has)."""
+    from ..services import SUMMARY_COLUMNS, priority_score_sql, summary_aggregates_sql
+
     d = Debtor._meta.db_table
+    columns, marks, values = _debtor_defaults()
+    aggregates, n_today = summary_aggregates_sql(
+        alias="s", is_open="s.open_amount <> 0", disputed="0"
+    )
+    uuid = "gen_random_uuid()" if _pg() else "lower(hex(randomblob(16)))"
+    summary = ", ".join(f"x.{c}" for c in SUMMARY_COLUMNS)
     cursor.execute(
-        f"""SELECT s.debtor_code, MIN(s.debtor_name), MIN(s.currency)
-            FROM {STAGE} s LEFT JOIN {d} d ON d.code = s.debtor_code
-            WHERE d.id IS NULL GROUP BY s.debtor_code ORDER BY s.debtor_code"""
+        f"""INSERT INTO {d} (public_id, code, name, currency, created_by_import_id, created_at,
+                             updated_at, summary_refreshed_at, priority_score,
+                             {", ".join(SUMMARY_COLUMNS)}, {", ".join(columns)})
+            SELECT {uuid}, x.code, COALESCE(x.name, x.code), COALESCE(x.currency, %s), %s,
+                   %s, %s, %s, {priority_score_sql("x")}, {summary}, {", ".join(marks)}
+            FROM (
+                SELECT s.debtor_code AS code, MIN(s.debtor_name) AS name,
+                       MIN(NULLIF(s.currency, '')) AS currency, {aggregates}
+                FROM {STAGE} s
+                WHERE NOT EXISTS (SELECT 1 FROM {d} d WHERE d.code = s.debtor_code)
+                GROUP BY s.debtor_code
+            ) AS x
+            ORDER BY x.code""",
+        [
+            batch.currency or settings.DEFAULT_CURRENCY,
+            batch.pk,
+            now,
+            now,
+            now,
+            *values,
+            *([timezone.localdate()] * n_today),
+        ],
     )
-    found = cursor.fetchall()
-    if not found:
-        return 0
-    debtors = [
-        Debtor(
-            code=code,
-            name=name or code,
-            currency=currency or batch.currency or settings.DEFAULT_CURRENCY,
-            created_by_import=batch,
-            created_at=now,
-            updated_at=now,
-        )
-        for code, name, currency in found
-    ]
-    if connection.vendor == "postgresql":
-        _copy_models(cursor, Debtor, debtors)
-    else:
-        Debtor.objects.bulk_create(debtors, batch_size=2_000)
-    return len(debtors)
+    return cursor.rowcount
 
 
-def _copy_models(cursor, model, objects) -> None:
-    """COPY unsaved model instances into their table (PostgreSQL only)."""
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    json_fields = {f.attname for f in fields if f.get_internal_type() == "JSONField"}
-
-    def lines():
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        for n, obj in enumerate(objects, 1):
-            row = []
-            for f in fields:
-                value = getattr(obj, f.attname)
-                if f.attname in json_fields:
-                    row.append(json.dumps(value))
-                elif value is None:
-                    row.append(r"\N")
-                elif isinstance(value, bool):
-                    row.append("t" if value else "f")
-                else:
-                    row.append(value)
-            writer.writerow(row)
-            if n % 10_000 == 0:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue()
-
-    columns = ", ".join(f'"{f.column}"' for f in fields)
-    cursor.cursor.copy_expert(
-        f"COPY {model._meta.db_table} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')",
-        _IterFile(lines()),
+def _resolve(cursor) -> None:
+    """Give every staged row its debtor and its invoice as it is now, in one
+    join: later statements compare and write without probing the tables."""
+    d, i = Debtor._meta.db_table, Invoice._meta.db_table
+    _analyze(cursor, d, i)
+    on_commit = " ON COMMIT DROP" if _pg() else ""
+    cursor.execute(
+        f"""CREATE TEMP TABLE {ROWS}{on_commit} AS
+            SELECT s.*, d.id AS debtor_id, d.currency AS debtor_currency, i.id AS invoice_id,
+                   i.amount AS old_amount, i.open_amount AS old_open_amount,
+                   i.due_date AS old_due_date, i.issue_date AS old_issue_date,
+                   i.status AS old_status
+            FROM {STAGE} s
+            JOIN {d} d ON d.code = s.debtor_code
+            LEFT JOIN {i} i ON i.debtor_id = d.id AND i.number = s.number"""
     )
-
-
-def _sql_dialect() -> dict[str, str]:
-    if connection.vendor == "postgresql":
-        return {"uuid": "gen_random_uuid()", "greatest": "GREATEST", "least": "LEAST"}
-    return {"uuid": "lower(hex(randomblob(16)))", "greatest": "MAX", "least": "MIN"}
+    cursor.execute(f"DROP TABLE {STAGE}")
+    _analyze(cursor, ROWS)
 
 
 def _status_sql(open_expr: str, amount_expr: str, keep: str | None = None) -> str:
@@ -227,32 +215,35 @@ def _status_sql(open_expr: str, amount_expr: str, keep: str | None = None) -> st
 
 
 def _apply_invoices(cursor, batch: ImportBatch, now, counts: ApplyCounts) -> None:
+    """Change the invoices the file states differently, remembering each one's
+    before-state (taken in the resolving join) for undo."""
     now = connection.ops.adapt_datetimefield_value(now)
     i, c = Invoice._meta.db_table, ImportInvoiceChange._meta.db_table
-    sql = _sql_dialect()
-    matched = f"{STAGE} s JOIN {i} i ON i.id = s.invoice_id"
+    greatest, least = ("GREATEST", "LEAST") if _pg() else ("MAX", "MIN")
     # A file without original amounts repeats the open amount as the amount: then
     # keep the larger original we already know, so a part payment stays visible.
     new_amount = (
-        f"CASE WHEN s.amount = s.open_amount AND s.open_amount >= 0 "
-        f"THEN {sql['greatest']}(i.amount, s.amount) "
-        f"WHEN s.amount = s.open_amount THEN {sql['least']}(i.amount, s.amount) "
-        f"ELSE s.amount END"
+        f"CASE WHEN r.amount = r.open_amount AND r.open_amount >= 0 "
+        f"THEN {greatest}(r.old_amount, r.amount) "
+        f"WHEN r.amount = r.open_amount THEN {least}(r.old_amount, r.amount) "
+        f"ELSE r.amount END"
     )
     changed = (
-        f"(i.open_amount <> s.open_amount OR i.due_date <> s.due_date "
-        f"OR i.issue_date <> s.issue_date OR i.amount <> {new_amount})"
+        f"r.invoice_id IS NOT NULL AND (r.old_open_amount <> r.open_amount "
+        f"OR r.old_due_date <> r.due_date OR r.old_issue_date <> r.issue_date "
+        f"OR r.old_amount <> {new_amount})"
     )
-    # 1. Remember what the changed invoices were, then change them.
     cursor.execute(
         f"""INSERT INTO {c} (batch_id, invoice_id, action, before_amount, before_open_amount,
                              before_due_date, before_issue_date, before_status)
-            SELECT %s, i.id, 'updated', i.amount, i.open_amount, i.due_date, i.issue_date,
-                   i.status
-            FROM {matched} WHERE {changed}""",
+            SELECT %s, r.invoice_id, 'updated', r.old_amount, r.old_open_amount,
+                   r.old_due_date, r.old_issue_date, r.old_status
+            FROM {ROWS} r WHERE {changed}""",
         [batch.pk],
     )
     counts.invoices_updated = cursor.rowcount
+    if not counts.invoices_updated:
+        return
     cursor.execute(
         f"""UPDATE {i} SET
                 amount = u.new_amount, open_amount = u.open_amount, due_date = u.due_date,
@@ -261,33 +252,13 @@ def _apply_invoices(cursor, batch: ImportBatch, now, counts: ApplyCounts) -> Non
                 closed_at = CASE WHEN u.open_amount = 0 THEN %s ELSE NULL END,
                 closed_reason = CASE WHEN u.open_amount = 0 THEN %s ELSE '' END
             FROM (
-                SELECT i.id AS invoice_id, {new_amount} AS new_amount, s.open_amount,
-                       s.due_date, s.issue_date
-                FROM {matched} WHERE {changed}
+                SELECT r.invoice_id, {new_amount} AS new_amount, r.open_amount, r.due_date,
+                       r.issue_date
+                FROM {ROWS} r WHERE {changed}
             ) AS u
             WHERE {i}.id = u.invoice_id""",
         [now, now, f"import:{batch.public_id}"],
     )
-
-
-def _insert_new(cursor, batch: ImportBatch, now, counts: ApplyCounts) -> None:
-    """Invoices the CRM does not know yet, marked with the batch for undo."""
-    now = connection.ops.adapt_datetimefield_value(now)
-    d, i = Debtor._meta.db_table, Invoice._meta.db_table
-    sql = _sql_dialect()
-    cursor.execute(
-        f"""INSERT INTO {i} (public_id, debtor_id, number, issue_date, due_date, amount,
-                             open_amount, disputed_amount, currency, status, is_synthetic,
-                             closed_reason, created_by_import_id, created_at, updated_at)
-            SELECT {sql["uuid"]}, d.id, s.number, s.issue_date, s.due_date, s.amount,
-                   s.open_amount, 0, COALESCE(NULLIF(s.currency, ''), d.currency),
-                   {_status_sql("s.open_amount", "s.amount")}, s.is_synthetic, '', %s, %s, %s
-            FROM {STAGE} s JOIN {d} d ON d.id = s.debtor_id
-            WHERE s.invoice_id IS NULL""",
-        [batch.pk, now, now],
-    )
-    counts.invoices_created = cursor.rowcount
-    counts.invoices_unchanged = counts.rows - counts.invoices_created - counts.invoices_updated
 
 
 def _close_missing(cursor, batch: ImportBatch, now, counts: ApplyCounts) -> None:
@@ -295,9 +266,9 @@ def _close_missing(cursor, batch: ImportBatch, now, counts: ApplyCounts) -> None
     now = connection.ops.adapt_datetimefield_value(now)
     i, c = Invoice._meta.db_table, ImportInvoiceChange._meta.db_table
     # Runs before the new invoices are inserted: every invoice the file lists
-    # has its id in the stage by then.
+    # has its id in the resolved rows by then.
     missing = f"""{i} i WHERE i.open_amount <> 0 AND i.status <> 'written_off'
-        AND NOT EXISTS (SELECT 1 FROM {STAGE} s WHERE s.invoice_id = i.id)"""
+        AND NOT EXISTS (SELECT 1 FROM {ROWS} r WHERE r.invoice_id = i.id)"""
     cursor.execute(
         f"""INSERT INTO {c} (batch_id, invoice_id, action, before_amount, before_open_amount,
                              before_due_date, before_issue_date, before_status)
@@ -307,6 +278,8 @@ def _close_missing(cursor, batch: ImportBatch, now, counts: ApplyCounts) -> None
         [batch.pk],
     )
     counts.invoices_closed = cursor.rowcount
+    if not counts.invoices_closed:
+        return
     cursor.execute(
         f"""UPDATE {i} SET open_amount = 0, disputed_amount = 0, status = 'paid',
                 closed_at = %s, closed_reason = %s, updated_at = %s
@@ -315,30 +288,70 @@ def _close_missing(cursor, batch: ImportBatch, now, counts: ApplyCounts) -> None
     )
 
 
-def _resolve_ids(cursor) -> None:
-    """Give every staged row its debtor's and (existing) invoice's id once, so
-    later statements join on ids and never probe the table they are filling."""
-    d, i = Debtor._meta.db_table, Invoice._meta.db_table
+def _insert_new(cursor, batch: ImportBatch, now, counts: ApplyCounts) -> None:
+    """Invoices the CRM does not know yet, marked with the batch for undo."""
+    now = connection.ops.adapt_datetimefield_value(now)
+    i = Invoice._meta.db_table
+    uuid = "gen_random_uuid()" if _pg() else "lower(hex(randomblob(16)))"
     cursor.execute(
-        f"""UPDATE {STAGE} SET debtor_id = d.id FROM {d} d
-            WHERE d.code = {STAGE}.debtor_code"""
+        f"""INSERT INTO {i} (public_id, debtor_id, number, issue_date, due_date, amount,
+                             open_amount, disputed_amount, currency, status, is_synthetic,
+                             closed_reason, created_by_import_id, created_at, updated_at)
+            SELECT {uuid}, r.debtor_id, r.number, r.issue_date, r.due_date, r.amount,
+                   r.open_amount, 0, COALESCE(NULLIF(r.currency, ''), r.debtor_currency),
+                   {_status_sql("r.open_amount", "r.amount")}, r.is_synthetic, '', %s, %s, %s
+            FROM {ROWS} r
+            WHERE r.invoice_id IS NULL
+            ORDER BY r.debtor_id, r.number""",
+        [batch.pk, now, now],
     )
-    cursor.execute(
-        f"""UPDATE {STAGE} SET invoice_id = i.id FROM {i} i
-            WHERE i.debtor_id = {STAGE}.debtor_id AND i.number = {STAGE}.number"""
-    )
-    cursor.execute(f"CREATE INDEX {STAGE}_invoice ON {STAGE} (invoice_id)")
-    if connection.vendor == "postgresql":
-        cursor.execute(f"ANALYZE {STAGE}")
+    counts.invoices_created = cursor.rowcount
+    counts.invoices_unchanged = counts.rows - counts.invoices_created - counts.invoices_updated
+    _analyze(cursor, i, ImportInvoiceChange._meta.db_table)
 
 
-def _analyze(cursor, *models) -> None:
-    """Fresh planner statistics for tables this import just filled: with the
-    statistics of an empty table PostgreSQL picks nested-loop joins, and a
-    million-row import turns quadratic."""
-    if connection.vendor == "postgresql":
-        for model in models:
-            cursor.execute(f"ANALYZE {model._meta.db_table}")
+def _refresh_touched(batch: ImportBatch) -> None:
+    """Summaries of the debtors that were there before and whose invoices this
+    batch changed, closed or added to (new debtors got theirs when created)."""
+    from ..services import debtor_refresh_summary
+
+    i, c = Invoice._meta.db_table, ImportInvoiceChange._meta.db_table
+    touched = f"""dd.id IN (
+        SELECT i.debtor_id FROM {c} x JOIN {i} i ON i.id = x.invoice_id WHERE x.batch_id = %s
+        UNION SELECT debtor_id FROM {ROWS} WHERE invoice_id IS NULL
+    ) AND (dd.created_by_import_id IS NULL OR dd.created_by_import_id <> %s)"""
+    debtor_refresh_summary(where=(touched, [batch.pk, batch.pk]))
+
+
+def aging_apply(
+    *,
+    batch: ImportBatch,
+    stage: IO[bytes],
+    progress: Progress | None = None,
+) -> ApplyCounts:
+    """Write the staged records of one aging report. Call inside
+    ``transaction.atomic``: any failure leaves the database exactly as it was."""
+    counts = ApplyCounts()
+    now = timezone.now().replace(microsecond=0)
+    with connection.cursor() as cursor:
+        _load_stage(cursor, stage, counts, progress)
+        if progress:
+            progress(55)
+        counts.debtors_created = _new_debtors(cursor, batch, now)
+        _resolve(cursor)
+        if progress:
+            progress(65)
+        _apply_invoices(cursor, batch, now, counts)
+        if batch.mode == ImportBatch.Mode.SNAPSHOT:
+            _close_missing(cursor, batch, now, counts)
+        if progress:
+            progress(75)
+        _insert_new(cursor, batch, now, counts)
+        if progress:
+            progress(90)
+        _refresh_touched(batch)
+        cursor.execute(f"DROP TABLE IF EXISTS {ROWS}")
+    return counts
 
 
 def _touched_debtor_ids(cursor, batch: ImportBatch) -> list[int]:
@@ -350,52 +363,6 @@ def _touched_debtor_ids(cursor, batch: ImportBatch) -> list[int]:
         [batch.pk, batch.pk],
     )
     return [row[0] for row in cursor.fetchall()]
-
-
-def _refresh(cursor, batch: ImportBatch, *, everything: bool) -> None:
-    from ..services import debtor_refresh_summary
-
-    if everything:
-        debtor_refresh_summary()
-        return
-    ids = _touched_debtor_ids(cursor, batch)
-    if len(ids) > REFRESH_ALL_ABOVE:
-        debtor_refresh_summary()
-    elif ids:
-        debtor_refresh_summary(debtor_ids=ids)
-
-
-def aging_apply(
-    *,
-    batch: ImportBatch,
-    records: Iterable[InvoiceRecord],
-    total_hint: int = 0,
-    progress: Progress | None = None,
-) -> ApplyCounts:
-    """Write the records of one aging report. Call inside ``transaction.atomic``:
-    any failure leaves the database exactly as it was."""
-    counts = ApplyCounts()
-    now = timezone.now().replace(microsecond=0)
-    with connection.cursor() as cursor:
-        _load_stage(cursor, records, counts, progress, total_hint)
-        if progress:
-            progress(65)
-        counts.debtors_created = _new_debtors(cursor, batch, now)
-        _analyze(cursor, Debtor, Invoice)
-        _resolve_ids(cursor)
-        _apply_invoices(cursor, batch, now, counts)
-        snapshot = batch.mode == ImportBatch.Mode.SNAPSHOT
-        if snapshot:
-            _close_missing(cursor, batch, now, counts)
-        if progress:
-            progress(80)
-        _insert_new(cursor, batch, now, counts)
-        _analyze(cursor, Invoice, ImportInvoiceChange)
-        if progress:
-            progress(90)
-        _refresh(cursor, batch, everything=snapshot)
-        cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
-    return counts
 
 
 def aging_undo_apply(*, batch: ImportBatch) -> dict[str, int]:

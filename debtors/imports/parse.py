@@ -15,6 +15,7 @@ import datetime as dt
 import gc
 import hashlib
 import re
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -1025,6 +1026,7 @@ def parse_report(
     as_of: dt.date | None = None,
     currency: str | None = None,
     options: ParseOptions | None = None,
+    sink: Callable[[InvoiceRecord], object] | None = None,
 ) -> ParseResult:
     """Read and validate an aging report without touching the database.
 
@@ -1032,7 +1034,8 @@ def parse_report(
     saved field -> column (index or label) dict, optionally with ``header_row``
     (1-based); ``as_of`` overrides the date in the title block; ``currency`` is
     used for rows without a currency column. Refused files come back with
-    ``result.refused`` set rather than raising.
+    ``result.refused`` set rather than raising. ``sink`` is called with every
+    record of the validation pass (the import stages them as it validates).
     """
     options = options or ParseOptions()
     if isinstance(preset, str):
@@ -1079,8 +1082,11 @@ def parse_report(
                 WARNING,
             )
         with _fewer_gc_passes():
-            for _record in parser.run(numbered):
-                pass
+            if sink is None:
+                deque(parser.run(numbered), maxlen=0)
+            else:
+                for record in parser.run(numbered):
+                    sink(record)
         if result.counts.get("data_rows", 0) == 0:
             parser.problem(None, None, "no_data_rows", _("The report has no invoice rows."))
     except ImportRefused as refusal:

@@ -32,6 +32,7 @@ from .errors import ImportRefused, Problem
 from .parse import ParseResult, parse_report
 from .presets import PRESETS
 from .reading import open_table
+from .staging import StageWriter, stage_discard, stage_open
 
 PREVIEW_ROWS = 20
 KEPT_PROBLEMS = 500
@@ -131,7 +132,7 @@ def _stored_file(batch: ImportBatch):
             return handle.read()
 
 
-def _parse(batch: ImportBatch) -> ParseResult:
+def _parse(batch: ImportBatch, sink=None) -> ParseResult:
     return parse_report(
         _stored_file(batch),
         filename=batch.file_name,
@@ -139,16 +140,17 @@ def _parse(batch: ImportBatch) -> ParseResult:
         mapping=batch.mapping or None,
         as_of=batch.as_of,
         currency=batch.currency or None,
+        sink=sink,
     )
 
 
-def _rehearse(batch: ImportBatch, result: ParseResult) -> ApplyCounts | None:
+def _rehearse(batch: ImportBatch, result: ParseResult, stage: StageWriter) -> ApplyCounts | None:
     """Run the real apply in a transaction that always rolls back: exact counts
     of what a commit would create, update and close, with nothing written."""
     if result.counts.get("records", 0) > settings.IMPORT_PREVIEW_REHEARSAL_MAX_ROWS:
         return None
     with transaction.atomic():
-        counts = aging_apply(batch=batch, records=result.records())
+        counts = aging_apply(batch=batch, stage=stage.open())
         transaction.set_rollback(True)
     return counts
 
@@ -195,7 +197,17 @@ def import_batch_preview(
         batch.report = {"duplicate_of": str(twin.public_id)}
         batch.save()
         return batch
-    result = _parse(batch)
+    stage = StageWriter()
+    try:
+        result = _parse(batch, sink=stage)
+        return _previewed(batch, result, stage)
+    finally:
+        stage.close()
+
+
+def _previewed(batch: ImportBatch, result: ParseResult, stage: StageWriter) -> ImportBatch:
+    """Record what the parse found; keep the staged records of a clean file for
+    the commit and rehearse the apply on them."""
     batch.report = _report(result)
     batch.preset = batch.preset or (result.preset or "")
     batch.as_of = batch.as_of or result.as_of
@@ -204,10 +216,13 @@ def import_batch_preview(
     batch.counts = {"errors": result.error_count, "warnings": len(result.warnings)}
     if result.refused is not None:
         batch.status = ImportBatch.Status.FAILED
+    clean = result.ok and not result.needs_as_of
+    if clean:
+        batch.report["stage"] = stage.save(batch)
     batch.save()
-    if result.ok and not result.needs_as_of:
+    if clean:
         try:
-            planned = _rehearse(batch, result)
+            planned = _rehearse(batch, result, stage)
         except IntegrityError as exc:
             conflict = Problem(
                 None,
@@ -288,16 +303,18 @@ def import_batch_commit(*, batch_id: int) -> CommitOutcome:
     if claimed != 1:
         return CommitOutcome(batch=batch, applied=False)
     progress_set(batch, 3)
+    reparsed = None
     try:
-        result = _parse(batch)
-        if not result.ok or result.needs_as_of:
-            raise ApplicationError(_("The file no longer parses cleanly; preview it again."))
-        with transaction.atomic():
+        stage = stage_open(batch)
+        if stage is None:  # missing, altered or made with other settings
+            reparsed = StageWriter()
+            result = _parse(batch, sink=reparsed)
+            if not result.ok or result.needs_as_of:
+                raise ApplicationError(_("The file no longer parses cleanly; preview it again."))
+            stage = reparsed.open()
+        with transaction.atomic(), stage:
             counts = aging_apply(
-                batch=batch,
-                records=result.records(),
-                total_hint=result.counts.get("records", 0),
-                progress=lambda p: progress_set(batch, p),
+                batch=batch, stage=stage, progress=lambda p: progress_set(batch, p)
             )
             batch.status = ImportBatch.Status.COMMITTED
             batch.counts = {**batch.counts, "applied": counts.as_dict()}
@@ -326,6 +343,10 @@ def import_batch_commit(*, batch_id: int) -> CommitOutcome:
             else _("The import failed; nothing was changed. (%(error)s)") % {"error": exc},
         )
         raise
+    finally:
+        if reparsed is not None:
+            reparsed.close()
+        stage_discard(batch)
     progress_set(batch, 100)
     return CommitOutcome(batch=batch, applied=True)
 

@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -16,6 +17,7 @@ from debtors.imports.services import (
 )
 from debtors.imports.views import spreadsheet_safe
 from debtors.models import Debtor, ImportBatch, Invoice
+from debtors.services import debtor_refresh_summary
 from tests.debtors.factories import DebtorFactory, InvoiceFactory, PaymentFactory
 
 pytestmark = pytest.mark.django_db
@@ -223,6 +225,88 @@ class TestPages:
         client.force_login(personas.finance)
         body = client.get(reverse("imports:problems", args=[batch.public_id])).content.decode()
         assert "INV-1" in body or "Invoice" in body
+
+
+class TestStage:
+    """The preview validates once and stages the records; the commit loads them."""
+
+    def queued(self, upload=None) -> ImportBatch:
+        batch = import_batch_preview(actor=None, upload=upload or csv_upload(*FIRST), as_of=AS_OF)
+        ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.QUEUED)
+        batch.refresh_from_db()
+        return batch
+
+    def test_the_commit_loads_the_stage_without_parsing_again(self, monkeypatch):
+        batch = self.queued()
+        stage_name = batch.report["stage"]["name"]
+        assert batch.report["stage"]["rows"] == 3
+        assert batch.file.storage.exists(stage_name)
+
+        def no_second_parse(*args, **kwargs):
+            raise AssertionError("the commit parsed the report again")
+
+        monkeypatch.setattr("debtors.imports.services.parse_report", no_second_parse)
+        assert import_batch_commit(batch_id=batch.pk).applied
+        assert open_amounts() == {
+            "INV-1": Decimal("1000.00"),
+            "INV-2": Decimal("200.00"),
+            "INV-9": Decimal("300.00"),
+        }
+        assert not batch.file.storage.exists(stage_name)  # removed once applied
+
+    @pytest.mark.parametrize("spoil", ["altered", "missing", "other_as_of"])
+    def test_an_untrustworthy_stage_is_rebuilt_from_the_upload(self, spoil):
+        batch = self.queued()
+        storage, stage_name = batch.file.storage, batch.report["stage"]["name"]
+        if spoil == "altered":  # e.g. edited on the server: the SHA-256 no longer matches
+            with storage.open(stage_name, "rb") as handle:
+                text = handle.read().replace(b"1000.00", b"9000.00")
+            storage.delete(stage_name)
+            storage.save(stage_name, ContentFile(text))
+        elif spoil == "missing":
+            storage.delete(stage_name)
+        else:  # the batch's settings changed after the preview
+            ImportBatch.objects.filter(pk=batch.pk).update(as_of=AS_OF - datetime.timedelta(1))
+        assert import_batch_commit(batch_id=batch.pk).applied
+        assert open_amounts()["INV-1"] == Decimal("1000.00")
+        assert Invoice.objects.count() == 3
+
+    def test_a_failed_commit_removes_the_stage_too(self, monkeypatch):
+        batch = self.queued()
+
+        def explode(*args, **kwargs):
+            raise RuntimeError("disk full")
+
+        monkeypatch.setattr("debtors.imports.apply._insert_new", explode)
+        with pytest.raises(RuntimeError):
+            import_batch_commit(batch_id=batch.pk)
+        assert not batch.file.storage.exists(batch.report["stage"]["name"])
+
+    def test_a_file_with_errors_stages_nothing(self):
+        batch = import_batch_preview(
+            actor=None,
+            upload=csv_upload(FIRST[0], "C001,Acme Trading,INV-1,2026-08-01,2026-09-01,5.00,5.00"),
+            as_of=AS_OF,
+        )
+        assert batch.errors and "stage" not in batch.report
+
+    def test_summaries_of_new_and_existing_debtors_match_a_full_refresh(self):
+        old = DebtorFactory(code="C001", name="Acme Trading")
+        InvoiceFactory(debtor=old, number="OLD-1", due_date=datetime.date(2026, 7, 1))
+        commit(
+            csv_upload(
+                *FIRST,
+                "C003,Gamma Ltd,CN-1,2026-10-01,2026-10-01,-50.00,-50.00",
+                "C003,Gamma Ltd,INV-30,2026-06-01,2026-07-01,80.00,80.00",
+            ),
+            mode=ImportBatch.Mode.INCREMENTAL,
+        )
+        gamma = Debtor.objects.get(code="C003")
+        assert (gamma.open_balance, gamma.overdue_balance) == (Decimal("30.00"), Decimal("80.00"))
+        assert gamma.oldest_due_date == datetime.date(2026, 7, 1)
+        # What the import computed for new and touched debtors is what a full
+        # refresh computes: a refresh right after changes nobody.
+        assert debtor_refresh_summary() == 0
 
 
 def test_a_failure_half_way_leaves_the_database_as_it_was(monkeypatch):
