@@ -188,6 +188,9 @@ def name_code(name: str) -> str:
     return code
 
 
+_NOTHING = object()  # equal to no cell
+
+
 def _text(cell) -> str:
     if cell is None:
         return ""
@@ -383,6 +386,8 @@ class _Parser:
             if c is not None
         ] + [i for i, _l, _b in self.buckets]
         self._date_floor = dt.date(self.options.min_year, 1, 1)
+        self._last_raw: tuple = (_NOTHING, _NOTHING)
+        self._last_debtor: tuple[str, str, bool] | None = None
         self._comma = decimal == ","
         self._line_items = self.preset.kind == LINE_ITEMS
         self._number_idx = self.columns.get(L.INVOICE_NUMBER, 1 << 30)
@@ -631,7 +636,21 @@ class _Parser:
         raw_code, raw_name, raw_type, raw_issue, raw_due, raw_amount, raw_open, raw_age = (
             self._detail_getter(row + self._pad)
         )
-        debtor = self._debtor_from(raw_code, raw_name, n)
+        # Detail reports list a customer's invoices one after another: the same
+        # code and name cells give the same debtor, already checked once.
+        last = self._last_raw
+        if raw_code == last[0] and raw_name == last[1] and self.group_kind != "customer":
+            debtor = self._last_debtor
+        else:
+            debtor = self._debtor_from(raw_code, raw_name, n)
+            if (
+                debtor is not None
+                and self.group_kind != "customer"
+                and self.names[debtor[0]][0] == debtor[1]
+            ):
+                self._last_raw, self._last_debtor = (raw_code, raw_name), debtor
+            else:
+                self._last_raw = (_NOTHING, _NOTHING)
         plain, comma, dates = self._plain_amount, self._comma, self._dates
         try:
             # inlined fast paths for the common plain number and cached date

@@ -351,15 +351,19 @@ def _text_lines(open_stream, encoding: str) -> Iterator[str]:
             for line_no, line in enumerate(stream, start=1):  # noqa: B007
                 yield line
         except UnicodeDecodeError as exc:
-            raise ImportRefused(
-                "bad_encoding",
-                msg(
-                    _("The file is not valid %(encoding)s text after line %(line)d."),
-                    {"encoding": encoding, "line": line_no},
-                ),
-            ) from exc
+            raise _bad_encoding(encoding, line_no) from exc
         finally:
             stream.detach()
+
+
+def _bad_encoding(encoding: str, line: int) -> ImportRefused:
+    return ImportRefused(
+        "bad_encoding",
+        msg(
+            _("The file is not valid %(encoding)s text after line %(line)d."),
+            {"encoding": encoding, "line": line},
+        ),
+    )
 
 
 def sap_rows(lines) -> Iterator[list]:
@@ -412,17 +416,24 @@ def _open_text(open_stream) -> Table:
     delimiter = detect_delimiter(text)
 
     def rows() -> Iterator[list]:
-        reader = csv.reader(_text_lines(open_stream, encoding), delimiter=delimiter)
-        try:
-            yield from reader
-        except csv.Error as exc:
-            raise ImportRefused(
-                "bad_csv",
-                msg(
-                    _("The file could not be read as CSV near line %(line)d: %(error)s"),
-                    {"line": reader.line_num, "error": str(exc)},
-                ),
-            ) from exc
+        # The reader pulls lines from the decoder itself (no Python step per line).
+        with open_stream() as fh:
+            stream = io.TextIOWrapper(fh, encoding=encoding, newline="")
+            reader = csv.reader(stream, delimiter=delimiter)
+            try:
+                yield from reader
+            except UnicodeDecodeError as exc:
+                raise _bad_encoding(encoding, reader.line_num) from exc
+            except csv.Error as exc:
+                raise ImportRefused(
+                    "bad_csv",
+                    msg(
+                        _("The file could not be read as CSV near line %(line)d: %(error)s"),
+                        {"line": reader.line_num, "error": str(exc)},
+                    ),
+                ) from exc
+            finally:
+                stream.detach()
 
     kind = KIND_TSV if delimiter == "\t" else KIND_CSV
     return Table(kind=kind, encoding=encoding, delimiter=delimiter, rows=rows)

@@ -102,6 +102,19 @@ def test_it_reports_a_code_with_two_names(tmp_path):
     assert not result.ok
 
 
+def test_every_row_repeating_the_second_name_is_reported(tmp_path):
+    # Consecutive rows of one customer are checked once; a conflict never is.
+    rows = [
+        row(number="1"),
+        row(number="2"),
+        row(number="3", name="Beta"),
+        row(number="4", name="Beta"),
+    ]
+    result = parse_report(generic(tmp_path, *rows), as_of=AS_OF)
+    assert [p.row for p in problems(result, "code_two_names")] == [4, 5]
+    assert result.counts["records"] == 4
+
+
 def test_name_differences_in_case_and_spacing_are_not_two_names(tmp_path):
     path = generic(tmp_path, row(number="1"), row(number="2", name="ALPHA "))
     assert parse_report(path, as_of=AS_OF).ok
