@@ -30,10 +30,14 @@ OPEN_PROMISES = (PromiseToPay.Status.PENDING, PromiseToPay.Status.PARTLY_KEPT)
 # Open calls and visits assigned to the user, due by the end of their day: the
 # condition of the followup_queue index, whose order is the ranking's.
 _DUE = """
-{f}.assigned_to_id = %(user)s AND {f}.status IN %(open)s
-AND {f}.action IN %(actions)s AND {f}.due_at < %(end)s
+SELECT * FROM followups_followup
+ WHERE assigned_to_id = %(user)s AND status IN %(open)s
+   AND action IN %(actions)s AND due_at < %(end)s
 """
-_ORDER = "{f}.rank DESC, {f}.priority DESC, {f}.due_at"
+# Without filters, the best rows are read from the queue index alone, in its
+# order, then checked against their debtors: the cost does not follow the
+# portfolio, and the joins stop once the page's rows are found.
+_BEST = f"{_DUE} ORDER BY rank DESC, priority DESC, due_at LIMIT %(best)s"
 
 _ROWS = """
 SELECT {columns}, c.holder, c.expires_at, o.id IS NOT NULL,
@@ -44,30 +48,23 @@ SELECT {columns}, c.holder, c.expires_at, o.id IS NOT NULL,
             WHERE p.debtor_id = f.debtor_id AND p.status IN %(open_promises)s
               AND i.due_date BETWEEN %(day_before)s AND %(day_after)s
        )
-  FROM followups_followup f
+  FROM ({followups}) f
   JOIN debtors_debtor d ON d.id = f.debtor_id
   LEFT JOIN followups_debtorclaim c ON c.debtor_id = d.id
   LEFT JOIN followups_debtorpolicyoverride o ON o.debtor_id = d.id
- WHERE {candidates} AND {scope} AND {filters}
+ WHERE {scope} AND {filters}
    AND NOT d.do_not_contact AND NOT d.cease_contact
    -- A dispute over the whole balance pauses collection calls.
    AND NOT (d.disputed_balance >= d.open_balance AND d.open_balance > 0
             AND f.reason <> %(dispute_review)s)
    -- Someone else is working this debtor right now.
    AND (c.expires_at IS NULL OR c.expires_at <= %(now)s OR c.holder = %(holder)s)
- ORDER BY {order}
+ ORDER BY f.rank DESC, f.priority DESC, f.due_at
  LIMIT %(limit)s
 """
-# Without filters, the best rows are first read from the queue index alone,
-# then checked against their debtors: the cost does not follow the portfolio.
-_BEST = (
-    "f.id IN (SELECT best.id FROM followups_followup best"
-    f" WHERE {_DUE.format(f='best')} ORDER BY {_ORDER.format(f='best')} LIMIT %(best)s)"
-)
 
 _COUNTERS = f"""
-SELECT 'left', NULL::text, COUNT(*), NULL::numeric
-  FROM followups_followup f WHERE {_DUE.format(f="f")}
+SELECT 'left', NULL::text, COUNT(*), NULL::numeric FROM ({_DUE}) due
 UNION ALL
 SELECT 'done', NULL, COUNT(*), NULL
   FROM followups_interaction WHERE user_id = %(user)s AND started_at >= %(start)s
@@ -154,10 +151,9 @@ def candidate_rows(
     columns = [f"f.{n}" for n in followup_fields] + [f"d.{n}" for n in debtor_fields]
     sql = _ROWS.format(
         columns=", ".join(columns),
-        candidates=_BEST if unfiltered else _DUE.format(f="f"),
+        followups=_BEST if unfiltered else _DUE,
         scope=_scope(user),
         filters=" AND ".join(filters) or "TRUE",
-        order=_ORDER.format(f="f"),
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
