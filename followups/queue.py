@@ -48,6 +48,8 @@ _CHIP_LABELS = {
     "promise_today": gettext_lazy("Promise due today"),
     "good_now": gettext_lazy("Good moment now"),
 }
+_REASON_LABELS = dict(FollowUp.Reason.choices)
+_TYPE_LABELS = dict(DebtorType.choices)
 GOOD_MOMENT_POINTS = 150
 NOT_NOW_POINTS = -1000
 PROMISE_DUE_TODAY_POINTS = 500
@@ -87,9 +89,9 @@ class Chip:
     @property
     def label(self) -> str:
         if self.code in REASON_POINTS:
-            return str(FollowUp.Reason(self.code).label)
+            return str(_REASON_LABELS[self.code])
         if self.code == "type":
-            return str(DebtorType(self.value).label)
+            return str(_TYPE_LABELS[self.value])
         if self.code == "overdue":
             return _("%(days)s days overdue") % {"days": self.value}
         if self.code == "not_now":
