@@ -72,6 +72,7 @@ class Debtor(models.Model):
         on_delete=models.SET_NULL,
         related_name="portfolio",
         verbose_name=_("collector"),
+        db_index=False,  # debtor_collector_prio starts with it
     )
     team = models.ForeignKey(
         Team,
@@ -80,6 +81,7 @@ class Debtor(models.Model):
         on_delete=models.SET_NULL,
         related_name="debtors",
         verbose_name=_("team"),
+        db_index=False,  # debtor_team_prio starts with it
     )
     country = models.CharField(_("country"), max_length=2, default="CN")
     timezone = models.CharField(

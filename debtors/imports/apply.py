@@ -301,8 +301,7 @@ def _insert_new(cursor, batch: ImportBatch, now, counts: ApplyCounts) -> None:
                    r.open_amount, 0, COALESCE(NULLIF(r.currency, ''), r.debtor_currency),
                    {_status_sql("r.open_amount", "r.amount")}, r.is_synthetic, '', %s, %s, %s
             FROM {ROWS} r
-            WHERE r.invoice_id IS NULL
-            ORDER BY r.debtor_id, r.number""",
+            WHERE r.invoice_id IS NULL""",
         [batch.pk, now, now],
     )
     counts.invoices_created = cursor.rowcount
