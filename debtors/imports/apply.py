@@ -68,6 +68,21 @@ def _pg() -> bool:
     return connection.vendor == "postgresql"
 
 
+# A version 7 UUID (RFC 9562): the clock's milliseconds, then 74 random bits.
+# Time-ordered, so a million new rows append to the public_id index instead of
+# scattering over it (a third of the invoice insert's time with version 4), and
+# as unguessable as any id that names no secret needs to be.
+UUID7_SQL = (
+    "encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid()) placing "
+    "substring(int8send(floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint) "
+    "FROM 3) FROM 1 FOR 6), 52, 1), 53, 1), 'hex')::uuid"
+)
+
+
+def _uuid_sql() -> str:
+    return UUID7_SQL if _pg() else "lower(hex(randomblob(16)))"
+
+
 def _size(stage: IO[bytes]) -> int:
     here = stage.tell()
     end = stage.seek(0, io.SEEK_END)
@@ -155,7 +170,7 @@ def _new_debtors(cursor, batch: ImportBatch, now) -> int:
     aggregates, n_today = summary_aggregates_sql(
         alias="s", is_open="s.open_amount <> 0", disputed="0"
     )
-    uuid = "gen_random_uuid()" if _pg() else "lower(hex(randomblob(16)))"
+    uuid = _uuid_sql()
     summary = ", ".join(f"x.{c}" for c in SUMMARY_COLUMNS)
     cursor.execute(
         f"""INSERT INTO {d} (public_id, code, name, currency, created_by_import_id, created_at,
@@ -292,7 +307,7 @@ def _insert_new(cursor, batch: ImportBatch, now, counts: ApplyCounts) -> None:
     """Invoices the CRM does not know yet, marked with the batch for undo."""
     now = connection.ops.adapt_datetimefield_value(now)
     i = Invoice._meta.db_table
-    uuid = "gen_random_uuid()" if _pg() else "lower(hex(randomblob(16)))"
+    uuid = _uuid_sql()
     cursor.execute(
         f"""INSERT INTO {i} (public_id, debtor_id, number, issue_date, due_date, amount,
                              open_amount, disputed_amount, currency, status, is_synthetic,

@@ -29,6 +29,7 @@ STAGE_COLUMNS = [
 ]  # fmt: skip
 STAGE_DIR = "imports/stage"
 CHUNK = 1 << 20
+CHUNK_ROWS = 10_000
 
 
 def stage_key(batch: ImportBatch) -> str:
@@ -42,6 +43,15 @@ def stage_key(batch: ImportBatch) -> str:
     return hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()
 
 
+class _IsoDates(dict):
+    """date -> ISO text, remembered: a report holds a few hundred distinct
+    dates, and formatting one costs more than looking it up."""
+
+    def __missing__(self, day):
+        text = self[day] = day.isoformat()
+        return text
+
+
 class StageWriter:
     """Collects records as CSV in an anonymous temporary file.
 
@@ -50,19 +60,22 @@ class StageWriter:
 
     def __init__(self):
         self._binary = tempfile.TemporaryFile(prefix="crm-stage-")  # noqa: SIM115 (closed by close())
-        self._text = io.TextIOWrapper(self._binary, encoding="utf-8", newline="")
-        self._writerow = csv.writer(self._text).writerow
+        # Rows gather in memory and reach the file encoded a chunk at a time.
+        self._buffer = io.StringIO()
+        self._writerow = csv.writer(self._buffer).writerow
+        self._iso = _IsoDates()
         self.rows = 0
 
     def __call__(self, r: InvoiceRecord) -> None:
+        iso = self._iso
         self._writerow(
             (
                 r.row_number,
                 r.debtor_code,
                 r.debtor_name,
                 r.invoice_number,
-                r.issue_date,
-                r.due_date,
+                iso[r.issue_date],
+                iso[r.due_date],
                 r.amount,
                 r.open_amount,
                 (r.currency or "")[:3],
@@ -70,10 +83,17 @@ class StageWriter:
             )
         )
         self.rows += 1
+        if not self.rows % CHUNK_ROWS:
+            self._flush()
+
+    def _flush(self) -> None:
+        self._binary.write(self._buffer.getvalue().encode())
+        self._buffer.seek(0)
+        self._buffer.truncate()
 
     def open(self) -> IO[bytes]:
         """The CSV so far, from its start (the writer stays usable for save)."""
-        self._text.flush()
+        self._flush()
         self._binary.seek(0)
         return self._binary
 
@@ -95,7 +115,7 @@ class StageWriter:
         }
 
     def close(self) -> None:
-        self._text.close()
+        self._binary.close()
 
 
 def stage_open(batch: ImportBatch) -> IO[bytes] | None:

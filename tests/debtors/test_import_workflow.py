@@ -308,6 +308,13 @@ class TestStage:
         # refresh computes: a refresh right after changes nobody.
         assert debtor_refresh_summary() == 0
 
+    def test_imported_rows_get_time_ordered_public_ids(self):
+        commit(csv_upload(*FIRST))
+        ids = [*Invoice.objects.values_list("public_id", flat=True)]
+        ids += Debtor.objects.values_list("public_id", flat=True)
+        assert {uuid.version for uuid in ids} == {7}
+        assert len(set(ids)) == 5
+
 
 def test_a_failure_half_way_leaves_the_database_as_it_was(monkeypatch):
     DebtorFactory(code="C001", name="Acme Trading")
