@@ -266,10 +266,10 @@ def _for_the_page(items: list[QueueItem]) -> None:
     marker = "00000000-0000-0000-0000-000000000000"
     link = reverse("debtors:detail", kwargs={"public_id": marker})
     their_time = _("%(time)s their time")
+    zone = timezone.get_current_timezone()  # as the template's |time filter showed it
     for item in items:
         item.link = link.replace(marker, str(item.debtor.public_id))
-        # In the active time zone, as the template's |time filter showed it.
-        local = timezone.localtime(item.local_time)
+        local = item.local_time.astimezone(zone)
         item.their_time = their_time % {"time": local.strftime("%H:%M")}
 
 

@@ -5,9 +5,8 @@ The queue page is read all day long. Composed and compiled by the ORM, these
 reads cost the web process several times the CPU the database spends on them
 (about 6 ms a page on our hardware against a 50 ms target); written out, they
 cost a cursor call. Plain SQL that runs on PostgreSQL and on SQLite (the
-embedded demo): every value is a parameter adapted as the ORM adapts it, and
-every column comes back converted as the ORM converts it. The tests in
-tests/followups/test_queue.py cover each condition.
+embedded demo), through followups.sql. The tests in tests/followups/test_queue.py
+cover each condition.
 """
 
 from __future__ import annotations
@@ -16,7 +15,6 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
 from types import SimpleNamespace
 
 from django.db import connection
@@ -26,21 +24,14 @@ from accounts.models import User
 from debtors.models import Debtor
 
 from .models import DebtorClaim, FollowUp, PromiseToPay
+from .sql import fetch, listed
 
 QUEUE_ACTIONS = ("call", "visit")
 OPEN_STATUSES = (FollowUp.Status.SCHEDULED, FollowUp.Status.IN_PROGRESS)
 OPEN_PROMISES = (PromiseToPay.Status.PENDING, PromiseToPay.Status.PARTLY_KEPT)
-
-
-def _listed(name: str, values: Sequence[str]) -> tuple[str, dict[str, str]]:
-    """``(%(name_0)s, %(name_1)s)`` and its parameters: an IN list for any database."""
-    params = {f"{name}_{i}": str(value) for i, value in enumerate(values)}
-    return "(" + ", ".join(f"%({key})s" for key in params) + ")", params
-
-
-_OPEN, _OPEN_PARAMS = _listed("open", OPEN_STATUSES)
-_ACTIONS, _ACTIONS_PARAMS = _listed("action", QUEUE_ACTIONS)
-_PROMISES, _PROMISES_PARAMS = _listed("promise", OPEN_PROMISES)
+_OPEN, _OPEN_PARAMS = listed("open", OPEN_STATUSES)
+_ACTIONS, _ACTIONS_PARAMS = listed("action", QUEUE_ACTIONS)
+_PROMISES, _PROMISES_PARAMS = listed("promise", OPEN_PROMISES)
 
 # Open calls and visits assigned to the user, due by the end of their day: the
 # condition of the followup_queue index, whose order is the ranking's.
@@ -88,29 +79,6 @@ SELECT 'promised', currency, COUNT(*), SUM(total_amount)
   FROM followups_promisetopay WHERE made_by_id = %(user)s AND created_at >= %(start)s
  GROUP BY currency
 """
-
-
-@cache
-def _converters(field: Field, vendor: str) -> list:
-    """What the ORM does to a value read for this field on this database."""
-    col = field.get_col(field.model._meta.db_table)
-    converters = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
-    return [(converter, col) for converter in converters]
-
-
-def _fetch(sql: str, params: dict, fields: Sequence[Field | None]) -> list[list]:
-    """The rows of ``sql``, each column converted as the ORM converts its field
-    (None: as the driver gives it)."""
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = [list(row) for row in cursor.fetchall()]
-    steps = [(i, _converters(f, connection.vendor)) for i, f in enumerate(fields) if f]
-    steps = [(i, converters) for i, converters in steps if converters]
-    for row in rows:
-        for i, converters in steps:
-            for converter, col in converters:
-                row[i] = converter(row[i], col, connection)
-    return rows
 
 
 @dataclass(frozen=True)
@@ -197,7 +165,7 @@ def candidate_rows(
     ]
     n_followup, n_debtor = len(followup_fields), len(debtor_fields)
     rows = []
-    for values in _fetch(sql, params, fields):
+    for values in fetch(sql, params, fields):
         followup = dict(zip(followup_fields, values[:n_followup], strict=True))
         debtor = dict(zip(debtor_fields, values[n_followup : n_followup + n_debtor], strict=True))
         holder, expires_at, has_override, promise_due = values[n_followup + n_debtor :]
@@ -234,7 +202,7 @@ def day_counters(user: User, *, start: dt.datetime, end: dt.datetime) -> Counter
         "end": connection.ops.adapt_datetimefield_value(end),
     }
     total = PromiseToPay._meta.get_field("total_amount")
-    rows = _fetch(_COUNTERS, params, [None, None, None, total])
+    rows = fetch(_COUNTERS, params, [None, None, None, total])
     counts = {kind: n for kind, _currency, n, _total in rows if kind != "promised"}
     promised = sorted((c, n, amount) for kind, c, n, amount in rows if kind == "promised")
     return Counters(
