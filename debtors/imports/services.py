@@ -236,7 +236,9 @@ def _previewed(batch: ImportBatch, result: ParseResult, stage: StageWriter) -> I
             )
             batch.errors = [*batch.errors, _problem_dict(conflict)]
             batch.counts = {**batch.counts, "errors": batch.counts.get("errors", 0) + 1}
-            batch.save(update_fields=["errors", "counts"])
+            stage_discard(batch)  # this batch can never be committed
+            batch.report.pop("stage", None)
+            batch.save(update_fields=["errors", "counts", "report"])
             return batch
         if planned is not None:
             batch.counts = {**batch.counts, "planned": planned.as_dict()}

@@ -347,6 +347,7 @@ def test_a_file_that_breaks_a_ledger_rule_is_refused_in_the_preview():
     )
     assert [e["code"] for e in batch.errors] == ["ledger_conflict"]
     assert batch.errors[0]["message"]["zh_hans"]
+    assert "stage" not in batch.report  # nothing kept for a commit that cannot happen
     with pytest.raises(ApplicationError):
         import_batch_queue(actor=None, batch=batch)
     assert Invoice.objects.get(number="INV-1").amount == Decimal("1000.00")
