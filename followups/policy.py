@@ -289,13 +289,11 @@ def histories(
         inbound=str(Interaction.Direction.INBOUND),
     )
     rows = sql.fetch(
-        f"""
-        SELECT debtor_id, started_at, channel, outcome, direction
-          FROM followups_interaction
-         WHERE debtor_id IN {in_ids} AND started_at >= %(since)s
-           AND NOT (channel = %(letter)s AND direction = %(inbound)s)
-         ORDER BY started_at DESC
-        """,
+        f"""SELECT debtor_id, started_at, channel, outcome, direction
+              FROM followups_interaction
+             WHERE debtor_id IN {in_ids} AND started_at >= %(since)s
+               AND NOT (channel = %(letter)s AND direction = %(inbound)s)
+             ORDER BY started_at DESC""",
         params,
         [None, Interaction._meta.get_field("started_at"), None, None, None],
     )

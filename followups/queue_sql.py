@@ -35,8 +35,7 @@ _PROMISES, _PROMISES_PARAMS = listed("promise", OPEN_PROMISES)
 
 # Open calls and visits assigned to the user, due by the end of their day: the
 # condition of the followup_queue index, whose order is the ranking's.
-_DUE = f"""
-SELECT * FROM followups_followup
+_DUE = f"""SELECT * FROM followups_followup
  WHERE assigned_to_id = %(user)s AND status IN {_OPEN}
    AND action IN {_ACTIONS} AND due_at < %(end)s
 """
@@ -45,8 +44,7 @@ SELECT * FROM followups_followup
 # portfolio, and the joins stop once the page's rows are found.
 _BEST = f"{_DUE} ORDER BY rank DESC, priority DESC, due_at LIMIT %(best)s"
 
-_ROWS = f"""
-SELECT {{columns}}, c.holder, c.expires_at, o.id IS NOT NULL,
+_ROWS = f"""SELECT {{columns}}, c.holder, c.expires_at, o.id IS NOT NULL,
        EXISTS (
            SELECT 1
              FROM followups_instalment i
@@ -69,8 +67,8 @@ SELECT {{columns}}, c.holder, c.expires_at, o.id IS NOT NULL,
  LIMIT %(limit)s
 """
 
-_COUNTERS = f"""
-SELECT 'left', CAST(NULL AS TEXT), COUNT(*), CAST(NULL AS NUMERIC) FROM ({_DUE}) due
+_COUNTERS = f"""SELECT 'left', CAST(NULL AS TEXT), COUNT(*), CAST(NULL AS NUMERIC)
+  FROM ({_DUE}) due
 UNION ALL
 SELECT 'done', NULL, COUNT(*), NULL
   FROM followups_interaction WHERE user_id = %(user)s AND started_at >= %(start)s
