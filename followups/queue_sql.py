@@ -166,13 +166,13 @@ def candidate_rows(
     for values in fetch(sql, params, fields):
         followup = dict(zip(followup_fields, values[:n_followup], strict=True))
         debtor = dict(zip(debtor_fields, values[n_followup : n_followup + n_debtor], strict=True))
-        holder, expires_at, has_override, promise_due = values[n_followup + n_debtor :]
+        claim_holder, claim_expires_at, has_override, promise_due = values[n_followup + n_debtor :]
         rows.append(
             Row(
                 SimpleNamespace(**followup),
                 SimpleNamespace(**debtor),
-                claim_holder=holder,
-                claim_expires_at=expires_at,
+                claim_holder=claim_holder,
+                claim_expires_at=claim_expires_at,
                 has_override=bool(has_override),
                 promise_due_today=bool(promise_due),
             )
