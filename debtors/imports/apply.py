@@ -80,8 +80,15 @@ UUID7_SQL = (
 )
 
 
+UUID7_SQLITE = (  # the same as 32 hex digits, as Django keeps UUIDs in SQLite
+    "lower(printf('%012x', CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)) || '7' "
+    "|| substr(hex(randomblob(2)), 2, 3) || substr('89ab', 1 + abs(random()) % 4, 1) "
+    "|| substr(hex(randomblob(8)), 2, 15))"
+)
+
+
 def _uuid_sql() -> str:
-    return UUID7_SQL if _pg() else "lower(hex(randomblob(16)))"
+    return UUID7_SQL if _pg() else UUID7_SQLITE
 
 
 def _size(stage: IO[bytes]) -> int:
