@@ -88,7 +88,7 @@ class Chip:
 
     @property
     def label(self) -> str:
-        if self.code in REASON_POINTS:
+        if self.code in _REASON_LABELS:  # every reason, ranked or not
             return str(_REASON_LABELS[self.code])
         if self.code == "type":
             return str(_TYPE_LABELS[self.value])
@@ -266,11 +266,10 @@ def _for_the_page(items: list[QueueItem]) -> None:
     marker = "00000000-0000-0000-0000-000000000000"
     link = reverse("debtors:detail", kwargs={"public_id": marker})
     their_time = _("%(time)s their time")
-    zone = timezone.get_current_timezone()  # as the template's |time filter showed it
     for item in items:
         item.link = link.replace(marker, str(item.debtor.public_id))
-        local = item.local_time.astimezone(zone)
-        item.their_time = their_time % {"time": local.strftime("%H:%M")}
+        # local_time is in the debtor's zone already: shown as it is, not in the reader's.
+        item.their_time = their_time % {"time": item.local_time.strftime("%H:%M")}
 
 
 GOOD_PRIOR = 0.7

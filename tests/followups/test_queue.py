@@ -16,6 +16,7 @@ from debtors.services import debtor_refresh_summary
 from followups.models import DebtorClaim, FollowUp, Interaction
 from followups.queue import (
     CLAIM_LEASE,
+    Chip,
     QueueFilters,
     claim_release,
     queue_for,
@@ -310,3 +311,27 @@ def test_interactions_today_are_those_of_the_user(clock, personas):
     InteractionFactory(debtor=debtor, user=personas.collector_b, started_at=timezone.now())
     assert queue_for(personas.collector_a).done_today == 0
     assert Interaction.objects.count() == 1
+
+
+def test_an_item_shows_the_time_in_the_debtors_zone_not_the_readers(client, clock, personas):
+    alice = personas.collector_a  # in Shanghai: 10:00 on the clock
+    _call(_debtor(alice, name="Tokyo Co", timezone="Asia/Tokyo"))
+    client.force_login(alice)
+    body = client.get(reverse("followups:queue")).content.decode()
+    assert "11:00 their time" in body and "10:00 their time" not in body
+
+
+def test_every_reason_has_a_chip_label():
+    labels = {reason: Chip(reason, 0).label for reason in FollowUp.Reason.values}
+    assert labels["promise_confirmation"] == "Confirmation of a promise"
+    assert all(labels.values())
+
+
+def test_the_next_button_in_chinese_names_the_next_debtor(client, clock, personas):
+    alice = personas.collector_a
+    alice.language = "zh-hans"
+    alice.save()
+    _call(_debtor(alice))
+    client.force_login(alice)
+    body = client.get(reverse("followups:queue")).content.decode()
+    assert "下一位" in body and "下一页" not in body
