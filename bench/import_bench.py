@@ -805,8 +805,8 @@ def summary(args, stats, figures, gen_peak, iie_rows, load_before, load_after) -
             continue
         what = "import, empty tables" if key == "ours" else "re-import, 10% changed"
         line(f"{title} {what}", result["total_s"], n, result["peak"])
-        line("      preview (store + validation parse)", result["preview_s"], n)
-        line("      commit (parse + apply + summaries)", result["commit_s"], n)
+        line("      preview (store, parse once, stage)", result["preview_s"], n)
+        line("      commit (COPY stage, apply, summaries)", result["commit_s"], n)
     iie = figures.get("iie")
     if iie:
         line(f"(d) django-import-export, {iie_rows:,} rows", iie["seconds"], iie_rows, iie["peak"])

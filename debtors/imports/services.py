@@ -199,7 +199,7 @@ def import_batch_preview(
         return batch
     stage = StageWriter()
     try:
-        result = _parse(batch, sink=stage)
+        result = _parse(batch, sink=stage.add)
         return _previewed(batch, result, stage)
     finally:
         stage.close()
@@ -310,7 +310,7 @@ def import_batch_commit(*, batch_id: int) -> CommitOutcome:
         stage = stage_open(batch)
         if stage is None:  # missing, altered or made with other settings
             reparsed = StageWriter()
-            result = _parse(batch, sink=reparsed)
+            result = _parse(batch, sink=reparsed.add)
             if not result.ok or result.needs_as_of:
                 raise ApplicationError(_("The file no longer parses cleanly; preview it again."))
             stage = reparsed.open()

