@@ -452,9 +452,8 @@ def debtor_refresh_summary(
     aggregates, n_today = summary_aggregates_sql(alias="i", is_open="i.id IS NOT NULL")
     now_sql = "NOW()" if connection.vendor == "postgresql" else "CURRENT_TIMESTAMP"
     assignments = ", ".join(f"{c} = s.{c}" for c in SUMMARY_COLUMNS)
-    changed = " OR ".join(f"{d}.{c} IS DISTINCT FROM s.{c}" for c in SUMMARY_COLUMNS)
-    if connection.vendor != "postgresql":
-        changed = " OR ".join(f"{d}.{c} IS NOT s.{c}" for c in SUMMARY_COLUMNS)
+    differs = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
+    changed = " OR ".join(f"{d}.{c} {differs} s.{c}" for c in SUMMARY_COLUMNS)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             f"""

@@ -3,10 +3,12 @@
 ``parse_report`` reads the file once to validate it (streaming; it keeps only
 counters, the first rows for the preview, a set of invoice-key hashes for the
 duplicate check and one name per debtor code) and returns a
-:class:`ParseResult`. ``ParseResult.records()`` streams the same file again and
-yields :class:`InvoiceRecord` objects for the DB-apply step. Summary reports
-and line-item exports are aggregated in a dict keyed by debtor / invoice before
-they are yielded. Nothing here touches the database.
+:class:`ParseResult`. The import gets the :class:`InvoiceRecord` objects of that
+same pass through the ``sink`` argument (it stages them, see ``staging``);
+``ParseResult.records()`` streams the file again for callers that want them
+after the validation (tests, the parser bench). Summary reports and line-item
+exports are aggregated in a dict keyed by debtor / invoice before they are
+yielded. Nothing here touches the database.
 """
 
 from __future__ import annotations
