@@ -1,7 +1,9 @@
+import datetime as dt
 import os
 from dataclasses import dataclass
 
 import pytest
+import time_machine
 
 from accounts.models import Team, User
 from debtors.models import Debtor
@@ -12,6 +14,24 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from tests.accounts.factories import TeamFactory, UserFactory  # noqa: E402
 from tests.debtors.factories import DebtorFactory  # noqa: E402
+
+
+# A date bomb (data made at the real "now" and read at a fixed date, a fixed date
+# that was "the future" when written) fails today, not next month: with
+# CRM_TEST_CLOCK_AHEAD_DAYS set, the whole session runs that many days ahead, the
+# clock still ticking. Tests that freeze their own clock are unaffected; scripts/
+# test.sh runs the time-sensitive tests a second time this way.
+CLOCK_AHEAD_DAYS = int(os.environ.get("CRM_TEST_CLOCK_AHEAD_DAYS") or 0)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _clock_ahead():
+    if not CLOCK_AHEAD_DAYS:
+        yield
+        return
+    ahead = dt.datetime.now(dt.UTC) + dt.timedelta(days=CLOCK_AHEAD_DAYS)
+    with time_machine.travel(ahead, tick=True):
+        yield
 
 
 @dataclass

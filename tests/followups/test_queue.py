@@ -81,11 +81,11 @@ def test_the_queue_ranks_by_reason_then_money_and_says_why(clock, personas):
     assert queue.left == 4
 
 
-def test_first_minutes_of_their_day_show_as_a_good_moment(personas):
+def test_first_minutes_of_their_day_show_as_a_good_moment(clock, personas):
     alice = personas.collector_a
     _call(_debtor(alice, name="Early Co"))
-    with time_machine.travel(dt.datetime(2026, 11, 27, 1, 5, tzinfo=dt.UTC), tick=False):
-        (item,) = queue_for(alice).items  # Friday 09:05 Shanghai
+    clock.move_to(dt.datetime(2026, 11, 27, 1, 5, tzinfo=dt.UTC))  # Friday 09:05 Shanghai
+    (item,) = queue_for(alice).items
     assert item.good_now and "good_now" in {c.code for c in item.chips}
 
 
@@ -130,13 +130,13 @@ def test_caps_reached_and_quiet_hours_keep_a_debtor_out(clock, personas):
     assert queue_for(alice).items == []
 
 
-def test_closed_offices_stay_in_todays_list_but_not_for_next(personas):
+def test_closed_offices_stay_in_todays_list_but_not_for_next(clock, personas):
     alice = personas.collector_a
     _call(_debtor(alice, name="Lunch Co"))
-    with time_machine.travel(dt.datetime(2026, 11, 24, 4, 30, tzinfo=dt.UTC), tick=False):
-        (item,) = queue_for(alice).items  # 12:30 in Shanghai: lunch
-        assert not item.callable_now and "not_now" in {c.code for c in item.chips}
-        assert queue_next(user=alice, holder="s:1") is None
+    clock.move_to(dt.datetime(2026, 11, 24, 4, 30, tzinfo=dt.UTC))  # 12:30 in Shanghai: lunch
+    (item,) = queue_for(alice).items
+    assert not item.callable_now and "not_now" in {c.code for c in item.chips}
+    assert queue_next(user=alice, holder="s:1") is None
 
 
 def test_filters_by_type_bucket_and_open_now(clock, personas):
