@@ -15,7 +15,6 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 from tests.accounts.factories import TeamFactory, UserFactory  # noqa: E402
 from tests.debtors.factories import DebtorFactory  # noqa: E402
 
-
 # A date bomb (data made at the real "now" and read at a fixed date, a fixed date
 # that was "the future" when written) fails today, not next month: with
 # CRM_TEST_CLOCK_AHEAD_DAYS set, the whole session runs that many days ahead, the
