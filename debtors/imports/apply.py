@@ -80,9 +80,13 @@ UUID7_SQL = (
 )
 
 
-UUID7_SQLITE = (  # the same as 32 hex digits, as Django keeps UUIDs in SQLite
-    "lower(printf('%012x', CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)) || '7' "
-    "|| substr(hex(randomblob(2)), 2, 3) || substr('89ab', 1 + abs(random()) % 4, 1) "
+# The same as 32 hex digits, as Django keeps UUIDs in SQLite. It only ever runs in
+# statements with parameters, where "%%" is the way to write a literal "%": Django's
+# SQLite cursor turns it into one, and its debug logging (DEBUG=true, as `make run`
+# sets) formats the statement with the parameters, which a bare "%012x" breaks.
+UUID7_SQLITE = (
+    "lower(printf('%%012x', CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)) || '7' "
+    "|| substr(hex(randomblob(2)), 2, 3) || substr('89ab', 1 + abs(random()) %% 4, 1) "
     "|| substr(hex(randomblob(8)), 2, 15))"
 )
 
