@@ -33,6 +33,8 @@ export SECRET_KEY
 export DEBUG=true
 export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-collections_crm.settings.base}"
 export PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}"
+# Links in reminders (opt-out, payment) point at this server unless told otherwise.
+export SITE_URL="${SITE_URL:-http://127.0.0.1:$PORT}"
 
 .venv/bin/python manage.py migrate --noinput
 
@@ -79,12 +81,21 @@ cleanup() {
     echo "==> stopped" >&2
 }
 trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+# Ctrl-C (or a TERM) is how one stops the demo: a clean stop, not a failure, so
+# make does not print "Error 130/143".
+trap 'exit 0' INT TERM
 
 setsid .venv/bin/python manage.py runserver "127.0.0.1:$PORT" </dev/null &
 WEB_PID=$!
-setsid .venv/bin/celery -A collections_crm worker -B --loglevel=INFO --concurrency=2 \
+# As root (a fresh Debian box) Celery warns about superuser privileges on every
+# start. That warning is about pickle payloads, which this app never accepts
+# (JSON only); production runs the worker as an unprivileged user (see the
+# Dockerfile), so here the warning is only noise.
+WORKER_WARNINGS=""
+if [ "$(id -u)" -eq 0 ]; then
+    WORKER_WARNINGS="ignore:You're running the worker with superuser privileges"
+fi
+PYTHONWARNINGS="$WORKER_WARNINGS" setsid .venv/bin/celery -A collections_crm worker -B --loglevel=INFO --concurrency=2 \
     -s var/celery/beat-schedule </dev/null &
 WORKER_PID=$!
 
@@ -115,7 +126,7 @@ box_line() { printf '  |  %-60s  |\n' "${1:-}"; }
     box_line "  collector     collector  (own portfolio, call queue)"
     box_line "  collector2    collector  (a second portfolio)"
     box_line "  manager       manager    (team dashboards, scripts)"
-    box_line "  finance       finance    (imports, statements)"
+    box_line "  finance       finance    (imports, every debtor read-only)"
     box_line "  admin         admin      (everything)"
     box_line
     box_line "Celery worker + beat on the filesystem broker (var/celery/)"
