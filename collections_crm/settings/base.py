@@ -193,8 +193,17 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    # Longer than the longest ETA we schedule, so Redis never redelivers early.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60 * 6}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # Longer than the longest ETA we schedule, so Redis never redelivers early.
+        "visibility_timeout": 60 * 60 * 6,
+        # A broker host that vanished (no RST) must not hold a connect for the
+        # kernel's two minutes, nor a dead connection go unnoticed: connect
+        # attempts give up after 5 s, TCP keepalive is on, and an idle
+        # connection is pinged every 10 s.
+        "socket_connect_timeout": 5,
+        "socket_keepalive": True,
+        "health_check_interval": 10,
+    }
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -208,6 +217,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # it after every task otherwise): about 2.6x more ORM tasks per second.
 CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=200)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker never gives up on its broker (Celery's default stops it after 100
+# attempts); it reconnects at most 2 s apart (collections_crm/celery.py).
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 # Beat reads crontab hours in the company's time zone.
 COMPANY_TIMEZONE = env.str("COMPANY_TIMEZONE", default="Asia/Shanghai")
