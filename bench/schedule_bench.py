@@ -268,7 +268,7 @@ class Reminders:
                     due_at=base - dt.timedelta(microseconds=i),
                     status=FollowUp.Status.SCHEDULED,
                     policy_override_reason=BENCH_NOTE,
-                    slot_reason=BENCH_NOTE,
+                    slot_explain=[["note", {"text": BENCH_NOTE}]],
                 )
                 for i in range(self.count)
             ]

@@ -179,7 +179,6 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "action",
         "reason",
         "due_at",
-        "slot_reason",
         "status",
         "assigned_to_id",
         "promise_id",
@@ -212,6 +211,11 @@ def money(cents: int) -> Decimal:
 
 def format_money(cents: int, symbol: str) -> str:
     return f"{symbol}{money(cents):,}"
+
+
+def _at(local: dt.datetime) -> list:
+    """The "at" reason code for a local moment (followups.timing.REASON_CODES)."""
+    return ["at", {"weekday": local.weekday(), "time": f"{local:%H:%M}"}]
 
 
 # --------------------------------------------------------------------------- phones
@@ -2113,7 +2117,7 @@ class DemoGenerator:
             action=channel,
             reason=FollowUp.Reason.PROMISE_REMINDER,
             due_at=when,
-            slot_reason="",
+            why=[],
             status=FollowUp.Status.DONE,
             promise=promise_id,
             instalment=instalment_id,
@@ -2128,7 +2132,7 @@ class DemoGenerator:
         action: str,
         reason: str,
         due_at: dt.datetime,
-        slot_reason: str,
+        why: list,
         status: str = FollowUp.Status.SCHEDULED,
         promise: int | None = None,
         instalment: int | None = None,
@@ -2149,7 +2153,6 @@ class DemoGenerator:
                 action,
                 reason,
                 due_at,
-                slot_reason,
                 status,
                 assigned_to or st.collector,
                 promise,
@@ -2157,7 +2160,7 @@ class DemoGenerator:
                 invoice,
                 created,
                 due_at if done else None,
-                [],
+                why,  # slot_explain: reason codes, worded when shown (followups.timing)
                 None,
                 None,
                 0,
@@ -2174,9 +2177,10 @@ class DemoGenerator:
     def _local(self, st: _Debtor, day: dt.date, hour: int, minute: int) -> dt.datetime:
         return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=st.zone)
 
-    def _slot(self, st: _Debtor, *, earliest: int, latest: int) -> tuple[dt.datetime, str]:
-        """A coming slot in the debtor's week, with the reason the timing engine
-        would give for it (best weekdays, first minutes of the day, afternoons)."""
+    def _slot(self, st: _Debtor, *, earliest: int, latest: int) -> tuple[dt.datetime, list]:
+        """A coming slot in the debtor's week, with the reason codes the timing
+        engine would give for it (best weekdays, first minutes of the day,
+        afternoons)."""
         days = [self._day(n) for n in range(earliest, latest + 1)]
         days = [d for d in days if d.weekday() in st.working_days] or [
             self._working_day(st, self._day(earliest), back=False)
@@ -2185,16 +2189,16 @@ class DemoGenerator:
         opens = st.market.hours[0]
         if self.rand() < 0.6:
             local = self._local(st, day, opens.hour, opens.minute + 5)
-            why = "first 15 min of their working day"
+            why = [_at(local), ["first_15", {}]]
         else:
             local = self._local(st, day, 15, 0)
-            why = "afternoon, calmer for negotiation"
+            why = [_at(local), ["afternoon_negotiation", {}]]
         before_money_day = [m for m in st.money_days if 1 <= m - day.day <= 3]
         if before_money_day:
-            why += f"; {before_money_day[0] - day.day} days before their money day"
+            why.append(["money_before", {"days": before_money_day[0] - day.day}])
         elif day.weekday() in (3, 4):
-            why += "; best weekday"
-        return local.astimezone(UTC), f"{local:%a %H:%M} local: {why}"
+            why.append(["weekday_best" if day.weekday() == 4 else "weekday_good", {}])
+        return local.astimezone(UTC), why
 
     def _followups(self, st: _Debtor) -> None:
         """What is planned next: reminders before promised dates, broken promises,
@@ -2212,7 +2216,7 @@ class DemoGenerator:
                 action=channel,
                 reason=Reason.PROMISE_REMINDER,
                 due_at=local.astimezone(UTC),
-                slot_reason=f"{local:%a %H:%M} local: before the instalment due {due:%Y-%m-%d}",
+                why=[_at(local), ["morning", {}]],
                 promise=promise_id,
                 instalment=instalment_id,
             )
@@ -2223,7 +2227,7 @@ class DemoGenerator:
                 action=Channel.CALL,
                 reason=Reason.BROKEN_PROMISE,
                 due_at=due_at,
-                slot_reason=why,
+                why=why,
             )
         if st.open_disputes:
             due_at, why = self._slot(st, earliest=2, latest=7)
@@ -2232,7 +2236,7 @@ class DemoGenerator:
                 action=Channel.CALL,
                 reason=Reason.DISPUTE_REVIEW,
                 due_at=due_at,
-                slot_reason=why,
+                why=why,
                 assigned_to=st.manager if self.rand() < 0.3 else None,
             )
         if st.callback_at is not None:
@@ -2244,13 +2248,13 @@ class DemoGenerator:
                 action=Channel.CALL,
                 reason=Reason.CALLBACK,
                 due_at=local.astimezone(UTC),
-                slot_reason=f"{local:%a %H:%M} local: the time they asked for",
+                why=[_at(local), ["callback_asked", {}]],
             )
         if st.escalated:
             due_at, why = self._slot(st, earliest=2, latest=8)
             if st.market.country == "CN":
                 self._followup(
-                    st, action=Channel.VISIT, reason=Reason.VISIT, due_at=due_at, slot_reason=why
+                    st, action=Channel.VISIT, reason=Reason.VISIT, due_at=due_at, why=why
                 )
             else:
                 self._followup(
@@ -2258,7 +2262,7 @@ class DemoGenerator:
                     action=Channel.LETTER,
                     reason=Reason.ESCALATION,
                     due_at=due_at,
-                    slot_reason=why,
+                    why=why,
                     assigned_to=st.manager,
                 )
         overdue = [inv for inv in st.invoices if inv.payable > 0 and inv.due < self.today]
@@ -2268,7 +2272,7 @@ class DemoGenerator:
                 opens = st.market.hours[0]
                 local = self._local(st, day, opens.hour, opens.minute + 5)
                 due_at = local.astimezone(UTC)
-                why = f"{local:%a %H:%M} local: first 15 min of their working day"
+                why = [_at(local), ["first_15", {}]]
             else:
                 due_at, why = self._slot(st, earliest=1, latest=10)
             self._followup(
@@ -2276,6 +2280,6 @@ class DemoGenerator:
                 action=st.preferred_channel,
                 reason=Reason.DUNNING_STEP,
                 due_at=due_at,
-                slot_reason=why,
+                why=why,
                 invoice=overdue[0].id,
             )

@@ -111,7 +111,6 @@ def _plan_single(
         status=FollowUp.Status.SCHEDULED,
         defaults={
             "action": action,
-            "slot_reason": slot.explain()[:255],
             "slot_explain": [list(r) for r in slot.reasons],
             "promise": promise,
             "instalment": instalment,

@@ -277,7 +277,6 @@ class FollowUp(models.Model):
     action = models.CharField(_("action"), max_length=8, choices=Channel.choices)
     reason = models.CharField(_("reason"), max_length=32, choices=Reason.choices)
     due_at = models.DateTimeField(_("due"))
-    slot_reason = models.CharField(_("why this moment"), max_length=255, blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.SCHEDULED
     )
@@ -309,9 +308,9 @@ class FollowUp(models.Model):
         db_persist=True,
     )
     priority = models.IntegerField(default=0)
-    # The machine form of slot_reason (codes and values), so the reason can be
-    # shown in the reader's language; see followups.timing.explain.
-    slot_explain = models.JSONField(default=list, blank=True)
+    # Why this moment, as [code, params] pairs (followups.timing.REASON_CODES),
+    # never as text: followups.timing.explain words it in the reader's language.
+    slot_explain = models.JSONField(_("why this moment"), default=list, blank=True)
     cadence_step = models.ForeignKey(
         "CadenceStep", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -24,10 +24,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Min, OuterRef, Q, Subquery
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from accounts.models import User
 from debtors.models import Channel, Contact, Debtor, DebtorType, Dispute
@@ -473,15 +472,12 @@ class Planner:
             plan.skipped += 1
             self.counts["no_slot"] += 1
             return
-        with translation.override(settings.LANGUAGE_CODE):
-            text = slot.explain()[:255]  # memoised: most slots share their reasons
         plan.create.append(
             SimpleNamespace(
                 debtor_id=debtor.id,
                 action=action,
                 reason=reason,
                 due_at=slot.at,
-                slot_reason=text,
                 slot_explain=[list(r) for r in slot.reasons],
                 cadence_step_id=step.id if step else None,
                 assigned_to_id=assignee,
@@ -557,14 +553,14 @@ def followups_insert(followups: list, *, now: dt.datetime) -> None:
         with connection.cursor() as cursor:
             cursor.execute(
                 f"""
-                INSERT INTO {table} (public_id, debtor_id, action, reason, due_at, slot_reason,
+                INSERT INTO {table} (public_id, debtor_id, action, reason, due_at,
                     slot_explain, status, assigned_to_id, cadence_step_id, attempts, last_error,
                     policy_override_reason, priority, created_at)
-                SELECT gen_random_uuid(), d, a, r, t, sr, se::jsonb, 'scheduled', u, c, 0, '', '',
+                SELECT gen_random_uuid(), d, a, r, t, se::jsonb, 'scheduled', u, c, 0, '', '',
                        p, %s
                   FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::timestamptz[],
-                              %s::text[], %s::text[], %s::bigint[], %s::bigint[], %s::int[])
-                       AS x(d, a, r, t, sr, se, u, c, p)
+                              %s::text[], %s::bigint[], %s::bigint[], %s::int[])
+                       AS x(d, a, r, t, se, u, c, p)
                 ON CONFLICT DO NOTHING
                 """,
                 [
@@ -573,7 +569,6 @@ def followups_insert(followups: list, *, now: dt.datetime) -> None:
                     [f.action for f in chunk],
                     [f.reason for f in chunk],
                     [f.due_at for f in chunk],
-                    [f.slot_reason for f in chunk],
                     [json.dumps(f.slot_explain) for f in chunk],
                     [f.assigned_to_id for f in chunk],
                     [f.cadence_step_id for f in chunk],

@@ -6,6 +6,7 @@ from itertools import islice
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from collections_crm.money import money_text
 from debtors.models import Debtor
 
 from .models import FollowUp, Instalment
@@ -18,7 +19,8 @@ class TimelineEntry:
     title: str
     detail: str = ""
     amount: Decimal | None = None
-    user: str = ""
+    currency: str = ""
+    user: str = ""  # the person's display name
 
 
 def debtor_timeline(*, debtor: Debtor, limit: int = 30) -> list[TimelineEntry]:
@@ -32,7 +34,7 @@ def debtor_timeline(*, debtor: Debtor, limit: int = 30) -> list[TimelineEntry]:
                 kind="interaction",
                 title=f"{i.get_channel_display()} · {i.get_outcome_display()}",
                 detail=i.notes,
-                user=i.user.get_username() if i.user else "",
+                user=i.user.display_name if i.user else "",
             )
         )
     promises = debtor.promises.select_related("made_by").prefetch_related(
@@ -44,9 +46,13 @@ def debtor_timeline(*, debtor: Debtor, limit: int = 30) -> list[TimelineEntry]:
                 at=p.created_at,
                 kind="promise",
                 title=p.get_status_display(),
-                detail=", ".join(f"{x.due_date:%Y-%m-%d} {x.amount}" for x in p.instalments.all()),
+                detail=", ".join(
+                    f"{x.due_date:%Y-%m-%d} {money_text(x.amount, p.currency)}"
+                    for x in p.instalments.all()
+                ),
                 amount=p.total_amount,
-                user=p.made_by.get_username() if p.made_by else "",
+                currency=p.currency,
+                user=p.made_by.display_name if p.made_by else "",
             )
         )
     for pay in debtor.payments.all()[:limit]:
@@ -58,6 +64,7 @@ def debtor_timeline(*, debtor: Debtor, limit: int = 30) -> list[TimelineEntry]:
                 title=pay.get_method_display(),
                 detail=pay.reference,
                 amount=pay.amount,
+                currency=pay.currency,
             )
         )
     for d in debtor.disputes.select_related("owner")[:limit]:
@@ -68,7 +75,8 @@ def debtor_timeline(*, debtor: Debtor, limit: int = 30) -> list[TimelineEntry]:
                 title=f"{d.get_category_display()} · {d.get_status_display()}",
                 detail=d.description,
                 amount=d.disputed_amount,
-                user=d.owner.get_username() if d.owner else "",
+                currency=debtor.currency,
+                user=d.owner.display_name if d.owner else "",
             )
         )
     entries.sort(key=lambda e: e.at, reverse=True)

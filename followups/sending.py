@@ -376,7 +376,6 @@ def _reschedule(
     followup.lease_until = None
     followup.due_at = slot.at
     followup.slot_explain = [list(r) for r in slot.reasons]
-    followup.slot_reason = slot.explain()[:255]
     followup.last_error = why[:2000]
     followup.save(
         update_fields=[
@@ -384,7 +383,6 @@ def _reschedule(
             "lease_until",
             "due_at",
             "slot_explain",
-            "slot_reason",
             "last_error",
         ]
     )

@@ -50,8 +50,7 @@ from functools import lru_cache, partial
 from zoneinfo import ZoneInfo, available_timezones
 
 import holidays
-from django.utils.dates import WEEKDAYS_ABBR
-from django.utils.translation import get_language, ngettext, pgettext
+from django.utils.translation import get_language, ngettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext as _
 
 
@@ -219,6 +218,41 @@ _DAY_CODES = {
     0: "weekday_weak",
     2: "weekday_weak",
 }
+
+# The kind of hour (``_hour_kind``) and of day (``_DAY_CODES`` and the bonuses):
+# the first clause of a reason.
+MOMENT_CODES = (
+    "first_15",
+    "morning",
+    "after_lunch",
+    "afternoon",
+    "afternoon_negotiation",
+    "late_day",
+    "lunch_break",
+    "off_hours",
+    "weekday_best",
+    "weekday_good",
+    "weekday_weak",
+    "friday_afternoon",
+    "monday_morning",
+)
+
+# Every code a slot's reasons may hold, with its parameters. Reasons are stored
+# as [code, params] pairs (FollowUp.slot_explain) and put into words only when
+# shown, in the reader's language (``explain``): add codes, never rename one.
+REASON_CODES = (
+    "at",  # {"weekday": 0-6 (Monday first), "time": "HH:MM"}, the debtor's local time
+    *MOMENT_CODES,
+    "money_before",  # {"days": 1-3}
+    "money_after",
+    # learning
+    "team_data",  # {"share": percent of the score, "successes": int, "trials": int}
+    "debtor_data",  # the same, from the debtor's own history
+    "deadline_missed",  # {"weekday", "time"}: the deadline, local
+    # set by the services, not by the ranking
+    "callback_asked",  # the moment the debtor asked to be called
+    "note",  # {"text": str}: a reason stored as text before the codes; shown as it is
+)
 
 
 def _base(calendar: Calendar, weekday: int, sod: int, negotiation: bool):
@@ -611,8 +645,20 @@ def best_slot(
 # --- text -----------------------------------------------------------------
 
 
+_WEEKDAYS = (
+    pgettext_lazy("weekday", "Mon"),
+    pgettext_lazy("weekday", "Tue"),
+    pgettext_lazy("weekday", "Wed"),
+    pgettext_lazy("weekday", "Thu"),
+    pgettext_lazy("weekday", "Fri"),
+    pgettext_lazy("weekday", "Sat"),
+    pgettext_lazy("weekday", "Sun"),
+)
+
+
 def _when(weekday: int, clock: str) -> str:
-    return _("%(day)s %(time)s their time") % {"day": WEEKDAYS_ABBR[weekday], "time": clock}
+    # Translators: a moment in the debtor's own time zone, e.g. "Fri 15:00 their time".
+    return _("%(day)s %(time)s their time") % {"day": _WEEKDAYS[weekday], "time": clock}
 
 
 def _channel_name(channel: str) -> str:
@@ -705,6 +751,7 @@ def _reason_text(code: str, params: Mapping) -> str:
         "friday_afternoon": _("relaxed Friday afternoon"),
         "monday_morning": _("busy Monday morning"),
         "money_after": _("the day after their money day"),
+        "callback_asked": _("the time they asked for"),
     }
     if code in simple:
         return simple[code]
@@ -734,34 +781,21 @@ def _reason_text(code: str, params: Mapping) -> str:
         return text % values
     if code == "deadline_missed":
         return _("no allowed time before the deadline (%(deadline)s)") % {
-            "deadline": _when(int(params["weekday"]), str(params["time"]))
+            "deadline": _when(int(params["weekday"]) % 7, str(params["time"]))
         }
+    if code == "note":
+        return str(params["text"])
     return code
 
 
-_FIRST_CLAUSE = frozenset(
-    {
-        "first_15",
-        "morning",
-        "after_lunch",
-        "afternoon",
-        "afternoon_negotiation",
-        "late_day",
-        "lunch_break",
-        "off_hours",
-        "weekday_best",
-        "weekday_good",
-        "weekday_weak",
-        "friday_afternoon",
-        "monday_morning",
-    }
-)
+_FIRST_CLAUSE = frozenset(MOMENT_CODES)
 
 
 def explain(reasons: Sequence[Sequence]) -> str:
     """The reason sentence, in the active language, from ``Slot.reasons`` (also
-    after a JSON round trip, where the pairs have become lists). Memoised: the
-    nightly plan explains tens of thousands of slots, most of them alike."""
+    after a JSON round trip, where the pairs have become lists, as stored in
+    ``FollowUp.slot_explain``). The one place reasons become words. Memoised:
+    a page or an export explains many slots, most of them alike."""
     try:
         key = tuple((code, tuple(sorted(params.items()))) for code, params in reasons)
         hash(key)

@@ -136,14 +136,11 @@ def visit_plan(
             ),
             code="no_slot",
         )
-    with translation.override(settings.LANGUAGE_CODE):
-        slot_text = slot.explain()[:255]
     followup = FollowUp(
         debtor=debtor,
         action=Channel.VISIT,
         reason=FollowUp.Reason.VISIT,
         due_at=slot.at,
-        slot_reason=slot_text,
         slot_explain=[list(r) for r in slot.reasons],
         assigned_to=assignee or debtor.assigned_collector or actor,
     )
@@ -167,7 +164,7 @@ def visit_local_text(followup: FollowUp, debtor: Debtor) -> str:
     """The visit's local date and reason in the active language, e.g.
     "2026-11-27 Fri 09:05 their time — first 15 minutes of their day, …"."""
     local = followup.due_at.astimezone(policy.calendar_zone(debtor))
-    why = timing.explain(followup.slot_explain) or followup.slot_reason
+    why = timing.explain(followup.slot_explain)
     return f"{local:%Y-%m-%d} {why}"
 
 
@@ -355,7 +352,7 @@ def _history_rows(debtor: Debtor, zone, language: str) -> list[HistoryRow]:
                 kind=kinds.get(e.kind, e.kind),
                 title=e.title,
                 detail=e.detail,
-                amount=format_money(e.amount, debtor.currency, language) if e.amount else "",
+                amount=format_money(e.amount, e.currency, language) if e.amount else "",
                 user=e.user,
             )
         )

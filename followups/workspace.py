@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -347,10 +347,6 @@ def callback_schedule(
     if problems:
         raise ValidationError(problems)
     local = at.astimezone(policy.calendar_zone(debtor))
-    with translation.override("en"):
-        text = _("Asked to be called at %(when)s their time") % {
-            "when": local.strftime("%Y-%m-%d %H:%M")
-        }
     # The callback is the next step: the scheduled cadence step gives way.
     FollowUp.objects.filter(
         debtor=debtor, reason=FollowUp.Reason.DUNNING_STEP, status=FollowUp.Status.SCHEDULED
@@ -362,9 +358,11 @@ def callback_schedule(
         status=FollowUp.Status.SCHEDULED,
         defaults={
             "action": Channel.CALL,
-            "slot_reason": text[:255],
-            # Shown as "Fri 15:00 their time" in the reader's language.
-            "slot_explain": [["at", {"weekday": local.weekday(), "time": f"{local:%H:%M}"}]],
+            # Shown as "Fri 15:00 their time — the time they asked for".
+            "slot_explain": [
+                ["at", {"weekday": local.weekday(), "time": f"{local:%H:%M}"}],
+                ["callback_asked", {}],
+            ],
             "assigned_to": debtor.assigned_collector or actor,
         },
     )
@@ -572,8 +570,6 @@ def escalate(
     FollowUp.objects.filter(
         debtor=debtor, reason=FollowUp.Reason.DUNNING_STEP, status=FollowUp.Status.SCHEDULED
     ).update(status=FollowUp.Status.CANCELLED, completed_at=now)
-    with translation.override("en"):
-        text = slot.explain()[:255]
     followup, _created = FollowUp.objects.get_or_create(
         debtor=debtor,
         reason=why,
@@ -581,7 +577,6 @@ def escalate(
         status=FollowUp.Status.SCHEDULED,
         defaults={
             "action": action,
-            "slot_reason": text,
             "slot_explain": [list(r) for r in slot.reasons],
             "assigned_to": assignee,
         },

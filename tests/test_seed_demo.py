@@ -128,7 +128,7 @@ def fingerprint() -> dict:
         ),
         "followups": list(
             FollowUp.objects.order_by("id").values_list(
-                "debtor__code", "action", "reason", "due_at", "status", "slot_reason"
+                "debtor__code", "action", "reason", "due_at", "status", "slot_explain"
             )
         ),
     }
@@ -158,12 +158,12 @@ def test_users_per_role_with_teams_and_one_password(book):
     assert sorted(users) == sorted(USERNAMES)
     expected = {
         "admin": (User.Role.ADMIN, None),
-        "manager": (User.Role.MANAGER, "East China"),
-        "collector": (User.Role.COLLECTOR, "East China"),
-        "collector2": (User.Role.COLLECTOR, "East China"),
+        "manager": (User.Role.MANAGER, "华东 East China"),
+        "collector": (User.Role.COLLECTOR, "华东 East China"),
+        "collector2": (User.Role.COLLECTOR, "华东 East China"),
         "finance": (User.Role.FINANCE, None),
-        "manager2": (User.Role.MANAGER, "North America"),
-        "collector3": (User.Role.COLLECTOR, "North America"),
+        "manager2": (User.Role.MANAGER, "北美 North America"),
+        "collector3": (User.Role.COLLECTOR, "北美 North America"),
     }
     for username, (role, team) in expected.items():
         assert users[username].role == role
@@ -174,7 +174,8 @@ def test_users_per_role_with_teams_and_one_password(book):
     assert users["collector"].language == "en"
     assert users["collector2"].language == "zh-hans"
     assert users["collector3"].timezone == users["manager2"].timezone == "America/New_York"
-    assert set(Team.objects.values_list("name", flat=True)) == {"East China", "North America"}
+    teams = set(Team.objects.values_list("name", flat=True))
+    assert teams == {"华东 East China", "北美 North America"}
     assert "demo12345" in book and "collector3" in book
 
 
@@ -219,7 +220,7 @@ def test_debtors_of_every_type_market_and_collector(book):
     )
     assert by_collector["collector"] and by_collector["collector2"] and by_collector["collector3"]
     assert by_collector[None] >= 1  # unassigned, but in a team
-    na = {d.country for d in debtors if d.team.name == "North America"}
+    na = {d.country for d in debtors if d.team.name == "北美 North America"}
     assert na <= {"US", "CA"}
     assert any(d.money_days for d in debtors)
 

@@ -1,39 +1,16 @@
-from decimal import Decimal, InvalidOperation
-
 import phonenumbers
 from django import template
 from django.utils.translation import gettext as _
 
-register = template.Library()
+from collections_crm.money import money_text
 
-_SYMBOLS = {
-    "CNY": "¥",
-    "USD": "$",
-    "EUR": "€",
-    "GBP": "£",
-    "JPY": "¥",
-    "HKD": "HK$",
-    "SGD": "S$",
-    "AUD": "A$",
-    "CAD": "C$",
-}
+register = template.Library()
 
 
 @register.filter
 def money(value, currency=""):
-    """12345.5 → '¥12,345.50'. Currency symbol where one is well known, else the code."""
-    if value in (None, ""):
-        return "—"
-    try:
-        amount = Decimal(value)
-    except (InvalidOperation, TypeError, ValueError):
-        return value
-    sign = "-" if amount < 0 else ""
-    text = f"{abs(amount):,.2f}"
-    symbol = _SYMBOLS.get(currency or "", "")
-    if symbol:
-        return f"{sign}{symbol}{text}"
-    return f"{sign}{text} {currency}".strip()
+    """Every amount a page shows: 12345.5|money:"CNY" → '¥12,345.50' (see money_text)."""
+    return money_text(value, currency)
 
 
 @register.filter

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
+
+from collections_crm.money import money_text
 
 ERROR, WARNING = "error", "warning"
 
@@ -10,7 +13,8 @@ ERROR, WARNING = "error", "warning"
 class Message:
     """A translatable template and its parameters, rendered in the language that is
     active when ``str()`` is called (so one parse can be shown in English and
-    Chinese). Django's lazy strings would render eagerly on ``%``."""
+    Chinese). Django's lazy strings would render eagerly on ``%``. Decimal
+    parameters are amounts and are shown as every amount is (``money_text``)."""
 
     __slots__ = ("template", "params")
 
@@ -20,7 +24,10 @@ class Message:
 
     def __str__(self) -> str:
         text = str(self.template)
-        return text % self.params if self.params else text
+        if not self.params:
+            return text
+        params = {k: money_text(v) if isinstance(v, Decimal) else v for k, v in self.params.items()}
+        return text % params
 
     def __repr__(self) -> str:
         return f"Message({str(self)!r})"

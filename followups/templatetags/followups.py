@@ -7,15 +7,13 @@ register = template.Library()
 
 @register.filter
 def slot_text(followup) -> str:
-    """Why this moment, in the reader's language."""
+    """Why this moment, in the reader's language (from the stored codes)."""
     from followups.timing import explain
 
-    if followup.slot_explain:
-        try:
-            return explain(followup.slot_explain)
-        except (KeyError, TypeError, ValueError):
-            pass
-    return followup.slot_reason
+    try:
+        return explain(followup.slot_explain or [])
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return ""
 
 
 @register.filter

@@ -61,7 +61,9 @@ class FollowUpFactory(factory.django.DjangoModelFactory):
     action = "call"
     reason = FollowUp.Reason.DUNNING_STEP
     due_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=1))
-    slot_reason = "Fri 09:05 their time: first minutes of their day"
+    slot_explain = factory.LazyFunction(
+        lambda: [["at", {"weekday": 4, "time": "09:05"}], ["first_15", {}]]
+    )
 
 
 from followups.models import Cadence, CadenceStep, DebtorPolicyOverride  # noqa: E402

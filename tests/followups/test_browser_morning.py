@@ -85,7 +85,6 @@ def _callable_debtor(collector, name, amounts, *, reason, minutes_ago=30, days_o
         reason=reason,
         assigned_to=collector,
         due_at=timezone.now() - dt.timedelta(minutes=minutes_ago),
-        slot_reason="Due this morning",
     )
     debtor.refresh_from_db()
     return debtor

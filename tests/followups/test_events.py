@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from accounts.models import AuditEvent
 from debtors.models import Debtor
 from debtors.services import debtor_refresh_summary, payment_record
-from followups import events, planning, policy
+from followups import events, planning, policy, timing
 from followups.models import (
     CadenceState,
     EngineSettings,
@@ -281,7 +281,7 @@ class TestPromiseBroken:
         assert allowed(debtor, call) == []
         # A negotiation call: in the afternoon, and it says so.
         assert local(call.due_at).hour >= 14
-        assert "good for negotiating" in call.slot_reason
+        assert "good for negotiating" in timing.explain(call.slot_explain)
         assert debtor.next_action_at == call.due_at
 
         # The broken-promise call is the next step: the cadence adds nothing beside it.

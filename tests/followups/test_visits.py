@@ -17,6 +17,7 @@ from pypdf import PdfReader
 
 from accounts.models import AuditEvent
 from debtors.services import debtor_refresh_summary
+from followups import timing
 from followups.models import FollowUp, Interaction
 from followups.planning import followup_complete
 from followups.visit_views import pack_filename
@@ -74,7 +75,7 @@ def test_it_plans_a_shanghai_visit_in_the_first_15_minutes_of_a_good_weekday(per
     assert followup.action == "visit"
     assert followup.status == FollowUp.Status.SCHEDULED
     assert followup.assigned_to == personas.collector_a
-    assert "first 15 minutes" in followup.slot_reason
+    assert "first 15 minutes" in timing.explain(followup.slot_explain)
     debtor.refresh_from_db()
     assert debtor.next_action_at == followup.due_at
     event = AuditEvent.objects.get(action="followup.visit_plan")

@@ -387,7 +387,7 @@ def test_a_promise_from_a_call_is_logged_once_with_its_instalments(alice, debtor
     # The timeline and the planned steps are swapped in out of band.
     assert 'id="ws-timeline" data-testid="timeline" hx-swap-oob="true"' in body
     assert '<div id="ws-planned" hx-swap-oob="true">' in body
-    assert "2026-12-01 500.00, 2026-12-15 500.00" in body
+    assert "2026-12-01 ¥500.00, 2026-12-15 ¥500.00" in body
     promise(alice, debtor, rows, total="1000", reminder_channel="email")  # double submit
     made = PromiseToPay.objects.get()
     assert made.reminder_channel == "email"

@@ -47,7 +47,10 @@ from followups.models import (
 from followups.planning import followups_priority_refresh
 
 DEMO_PASSWORD = "demo12345"
-EAST, NORTH_AMERICA = "East China", "North America"
+# Team names are data, shown as typed in every language. Demo users read
+# English or Chinese, so the demo teams are named in both, as a bilingual
+# company would name them.
+EAST, NORTH_AMERICA = "华东 East China", "北美 North America"
 # username: role, team, language, time zone, first name, last name
 DEMO_USERS: dict[str, tuple[str, str | None, str, str, str, str]] = {
     "admin": (User.Role.ADMIN, None, Language.EN, "Asia/Shanghai", "Alex", "Admin"),
@@ -454,7 +457,6 @@ def _reminders_due_now(*, today: dt.date) -> None:
             action=action,
             reason=FollowUp.Reason.DUNNING_STEP,
             due_at=due + dt.timedelta(minutes=minute),
-            slot_reason="Demo: due now",
             assigned_to=debtor.assigned_collector,
         )
     Debtor.objects.filter(pk=debtor.pk, next_action_at__gt=due).update(next_action_at=due)
