@@ -7,22 +7,24 @@ import calendar
 import datetime as dt
 import uuid
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from collections_crm.money import quantize_money
+from collections_crm.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS, quantize_money
 from debtors.models import Channel, Contact, Debtor, DebtorType, Dispute, Invoice
 
 from .events import MAX_INSTALMENTS
 from .models import Interaction
 from .workspace import ESCALATION_TARGETS, LOGGABLE_OUTCOMES
 
-# Single keys that pick an outcome (digit, letter); documented in the help overlay.
+# Single keys that pick an outcome (digit, letter); Enter then saves it. Documented
+# in the help overlay. No answer has no letter: N is Next, as on the queue.
 OUTCOME_KEYS = {
-    Interaction.Outcome.NO_ANSWER: ("1", "n"),
+    Interaction.Outcome.NO_ANSWER: ("1",),
     Interaction.Outcome.BUSY: ("2", "b"),
     Interaction.Outcome.WRONG_NUMBER: ("3", "w"),
     Interaction.Outcome.MESSAGE_LEFT: ("4", "m"),
@@ -140,18 +142,34 @@ class CallbackForm(DebtorForm):
     contact = ContactChoiceField(label=gettext_lazy("Contact"), required=False)
 
 
+class RowInput(NamedTuple):
+    """One instalment row as drawn: its inputs' values, errors and focus."""
+
+    n: int
+    day: str
+    amount: str
+    day_errors: list[str]
+    amount_errors: list[str]
+    focus: str  # "date", "amount" or ""
+
+
 class PromiseForm(DebtorForm):
     """One date and amount, or an instalment plan: rows ``date_<n>`` and
-    ``amount_<n>``, suggested from a total, a count and a frequency."""
+    ``amount_<n>``, suggested from a total, a count and a frequency. A form sent
+    back keeps the rows as typed, with each row's error beside it, and says
+    where the focus goes (``focus``: an input's name), since a swap keeps none."""
 
     FREQUENCIES = (("weekly", gettext_lazy("Weekly")), ("monthly", gettext_lazy("Monthly")))
+    FIELDS_ABOVE_ROWS = ("total", "count", "frequency", "first_date")
 
     total = forms.DecimalField(
         label=gettext_lazy("Promised amount"),
-        max_digits=14,
-        decimal_places=2,
+        max_digits=MONEY_MAX_DIGITS,
+        decimal_places=MONEY_DECIMAL_PLACES,
         min_value=Decimal("0.01"),
         required=False,
+        # Focus selects the prefilled amount, so typing replaces it (workspace.js).
+        widget=forms.NumberInput(attrs={"data-ws-select": ""}),
     )
     count = forms.IntegerField(
         label=gettext_lazy("Instalments"),
@@ -185,6 +203,9 @@ class PromiseForm(DebtorForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.rows: list[tuple[str, str]] = []
+        # Errors of one row's input, by the input's name ("amount_2").
+        self.row_errors: dict[str, list[str]] = {}
+        self.focus = ""
         if self.is_bound:
             for n in range(MAX_INSTALMENTS):
                 day = (self.data.get(f"date_{n}") or "").strip()
@@ -193,17 +214,50 @@ class PromiseForm(DebtorForm):
                     self.rows.append((day, amount))
 
     @property
-    def row_inputs(self) -> list[tuple[int, str, str]]:
+    def row_inputs(self) -> list[RowInput]:
         """The rows to show, plus one empty row to add an instalment by hand."""
         rows = [*self.rows, ("", "")][:MAX_INSTALMENTS]
-        return [(n, day, amount) for n, (day, amount) in enumerate(rows)]
+        return [
+            RowInput(
+                n,
+                day,
+                amount,
+                self.row_errors.get(f"date_{n}", []),
+                self.row_errors.get(f"amount_{n}", []),
+                self.focus.split("_")[0] if self.focus in (f"date_{n}", f"amount_{n}") else "",
+            )
+            for n, (day, amount) in enumerate(rows)
+        ]
+
+    def focus_on(self, name: str) -> None:
+        """Draw the form with the focus in the input ``name``."""
+        self.focus = name
+        if name in self.fields:
+            self.fields[name].widget.attrs["autofocus"] = True
+
+    def focus_on_error(self) -> None:
+        """The focus goes to the first input in error, in the order they are drawn."""
+        rows = sorted(self.row_errors, key=lambda name: int(name.rsplit("_", 1)[1]))
+        for name in self.FIELDS_ABOVE_ROWS:
+            if name in self.errors:
+                return self.focus_on(name)
+        if rows:
+            return self.focus_on(rows[0])
+        if self.non_field_errors():  # about the plan as a whole
+            return self.focus_on("date_0" if self.rows else "total")
+        for name in self.fields:
+            if name in self.errors:
+                return self.focus_on(name)
 
     def suggest(self) -> list[tuple[str, str]]:
-        """Split the total evenly over the count (the last takes the cents left)."""
+        """Split the total evenly over the count (the last takes the cents left);
+        the focus goes to the first instalment, or to what is missing."""
         data = self.cleaned_data if self.is_valid() else {}
         if not (data.get("total") and data.get("first_date")):
             self.add_error(None, _("Give the promised amount and the first date to split it."))
+            self.focus_on("first_date" if data.get("total") else "total")
             return self.rows
+        self.focus_on("date_0")
         return [
             (day.isoformat(), str(amount))
             for day, amount in instalments_suggest(
@@ -214,26 +268,30 @@ class PromiseForm(DebtorForm):
             )
         ]
 
+    def _row_error(self, name: str, message: str) -> None:
+        self.row_errors.setdefault(name, []).append(message)
+
     def instalments(self) -> list[tuple[dt.date | None, Decimal | None]]:
-        """The rows as (date, amount); a row that does not parse is a form error."""
+        """The rows as (date, amount). A row that does not parse is an error of
+        its input (``row_errors``); a plan that does not add up, of the form."""
         plan = []
-        for day, amount in self.rows:
+        for n, (day, amount) in enumerate(self.rows):
             try:
                 parsed_day = dt.date.fromisoformat(day) if day else None
             except ValueError:
-                self.add_error(None, _("%(value)s is not a date.") % {"value": day})
-                continue
-            try:
-                parsed_amount = quantize_money(amount) if amount else None
-            except (InvalidOperation, ValueError):
-                self.add_error(None, _("%(value)s is not an amount.") % {"value": amount})
-                continue
-            plan.append((parsed_day, parsed_amount))
-        if not plan and self.cleaned_data.get("first_date") and self.cleaned_data.get("total"):
-            plan = [(self.cleaned_data["first_date"], self.cleaned_data["total"])]
-        total = self.cleaned_data.get("total")
+                self._row_error(f"date_{n}", _("%(value)s is not a date.") % {"value": day})
+                parsed_day = None
+            parsed_amount = _money_or_none(amount) if amount else None
+            if amount and parsed_amount is None:
+                self._row_error(f"amount_{n}", _("%(value)s is not an amount.") % {"value": amount})
+            if f"date_{n}" not in self.row_errors and f"amount_{n}" not in self.row_errors:
+                plan.append((parsed_day, parsed_amount))
+        data = getattr(self, "cleaned_data", {})
+        if not self.rows and data.get("first_date") and data.get("total"):
+            plan = [(data["first_date"], data["total"])]
+        total = data.get("total")
         total = quantize_money(total) if total else None
-        if total and plan and all(a is not None for _d, a in plan):
+        if total and plan and not self.row_errors and all(a is not None for _d, a in plan):
             added = sum((a for _d, a in plan), Decimal(0))
             if added != total:
                 self.add_error(
@@ -242,6 +300,17 @@ class PromiseForm(DebtorForm):
                     % {"sum": added, "total": total},
                 )
         return plan
+
+
+def _money_or_none(value: str) -> Decimal | None:
+    """An amount that fits the money columns, or None."""
+    try:
+        amount = quantize_money(value)
+    except (InvalidOperation, ValueError):
+        return None
+    if not amount.is_finite() or len(amount.as_tuple().digits) > MONEY_MAX_DIGITS:
+        return None
+    return amount
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:

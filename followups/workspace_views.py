@@ -332,11 +332,10 @@ def promise_view(request, public_id):
     if request.POST.get("action") == "suggest":
         form.rows = form.suggest()
         return _page_or_partial(request, debtor, "promise_form", form, status=200)
-    if not form.is_valid():
-        return _page_or_partial(request, debtor, "promise_form", form)
+    form.is_valid()  # the fields' errors and every row's are shown at once
     plan = form.instalments()
-    if form.errors:
-        return _page_or_partial(request, debtor, "promise_form", form)
+    if form.errors or form.row_errors:
+        return _promise_refused(request, debtor, form)
     data = form.cleaned_data
     track = TalkTrack.objects.filter(public_id=data["track"]).first() if data["track"] else None
     try:
@@ -353,7 +352,7 @@ def promise_view(request, public_id):
         )
     except ValidationError as exc:
         _add_errors(form, exc)
-        return _page_or_partial(request, debtor, "promise_form", form)
+        return _promise_refused(request, debtor, form)
     return _done(
         request,
         debtor,
@@ -361,6 +360,12 @@ def promise_view(request, public_id):
         {"promise": promise, "instalments": list(promise.instalments.order_by("sequence"))},
         _("Promise recorded."),
     )
+
+
+def _promise_refused(request, debtor: Debtor, form: PromiseForm):
+    """The promise form back with the rows as typed, the focus on the first error."""
+    form.focus_on_error()
+    return _page_or_partial(request, debtor, "promise_form", form)
 
 
 @require_POST

@@ -1,9 +1,15 @@
 // The debtor workspace: single-key shortcuts and the "?" help overlay.
-// Keys live in the page as data-ws-keys="1 n" on the element they act on
+// Keys live in the page as data-ws-keys="1 b" on the element they act on
 // (a radio is chosen, a <details> opens and its first field gets the focus,
 // once its form has loaded; anything else is clicked), so the
 // help overlay the server renders and the keys never disagree. Keys typed
 // into a text field are left alone; Esc leaves the field.
+//
+// No bare key logs a call: an outcome key only chooses the outcome (and puts
+// the focus on it), Enter then saves the form the focus is in, never another
+// one. N is Next, as on the queue. Enter inside [data-ws-no-enter] does
+// nothing; a field marked data-ws-select selects its value when the focus
+// comes in, so typing replaces a prefilled amount.
 (function () {
   "use strict";
 
@@ -15,10 +21,10 @@
   }
 
   function keyNames(event) {
-    var names = [event.key];
+    // Shift with a digit is its own key ("Shift+1"), never the bare digit.
     var digit = /^Digit(\d)$/.exec(event.code || "");
-    if (event.shiftKey && digit) names.push("Shift+" + digit[1]);
-    return names;
+    if (event.shiftKey && digit) return ["Shift+" + digit[1]];
+    return [event.key];
   }
 
   function find(names) {
@@ -77,6 +83,11 @@
       submit(target.form);
       return;
     }
+    var noEnter = target && target.closest && target.closest("[data-ws-no-enter]");
+    if (event.key === "Enter" && !event.ctrlKey && !event.metaKey && noEnter) {
+      event.preventDefault();
+      return;
+    }
     if (event.ctrlKey || event.metaKey || event.altKey || typing(target)) return;
     if (event.key === "?") {
       event.preventDefault();
@@ -84,11 +95,11 @@
       return;
     }
     if (event.key === "Enter") {
+      // Only the form the focus is in: with the focus nowhere, Enter does nothing.
       if (target && /^(A|BUTTON|SUMMARY)$/.test(target.tagName)) return;
-      var form = (target && target.form) || document.getElementById("ws-log-form");
-      if (form) {
+      if (target && target.form) {
         event.preventDefault();
-        submit(form);
+        submit(target.form);
       }
       return;
     }
@@ -117,6 +128,28 @@
     }
   });
 
+  function selects(el) {
+    return !!(el && el.hasAttribute && el.hasAttribute("data-ws-select") && el.select);
+  }
+
+  document.addEventListener("focusin", function (event) {
+    if (selects(event.target)) event.target.select();
+  });
+
+  // A click into the field places the caret after the focus came in: select
+  // again once the button is up (a click in a field already focused is left be).
+  var clicked = null;
+  document.addEventListener("mousedown", function (event) {
+    clicked = selects(event.target) && event.target !== document.activeElement ? event.target : null;
+  });
+  document.addEventListener("mouseup", function (event) {
+    if (clicked && event.target === clicked) {
+      event.preventDefault();
+      clicked.select();
+    }
+    clicked = null;
+  });
+
   document.addEventListener("click", function (event) {
     var el = event.target.closest && event.target.closest("[data-ws-help-toggle], [data-ws-help-close]");
     if (!el) return;
@@ -136,7 +169,12 @@
     true
   );
 
-  document.addEventListener("htmx:afterSettle", function () {
+  document.addEventListener("htmx:afterSettle", function (event) {
+    // A form sent back names where the focus goes (autofocus: the first
+    // instalment after a split, the first field in error); htmx would put it
+    // back in the field it was in before.
+    var wanted = event.target.querySelector && event.target.querySelector("[autofocus]");
+    if (wanted && wanted !== document.activeElement) wanted.focus();
     // "No answer, then Next": once the outcome is saved, go on to Next.
     var next = document.querySelector("form[data-ws-autosubmit]");
     if (next) {

@@ -1,5 +1,5 @@
 """A collector's morning in the browser: the queue with its reasons, Next, the
-script, a one-key no-answer, a promise in two instalments, a dispute with the
+script, a no-answer by its key and Enter, a promise in two instalments, a dispute with the
 undisputed-part prompt, another collector's debtor refused, and two sessions
 pressing Next together landing on different debtors.
 
@@ -151,8 +151,8 @@ def test_a_collectors_morning_from_the_queue(page, live_server, personas, browse
     expect(script).to_be_visible()
     assert script.inner_text().strip() and "{" not in script.inner_text()
 
-    # 3. No answer with one key (n, "1" works too), saved with Enter.
-    page.keyboard.press("n")
+    # 3. No answer chosen with its key ("1"), saved with Enter.
+    page.keyboard.press("1")
     expect(page.locator("#ws-log-form input[name=outcome][value=no_answer]")).to_be_checked()
     page.keyboard.press("Enter")
     result = page.get_by_test_id("ws-log-result")
@@ -248,9 +248,9 @@ def test_a_collectors_morning_from_the_queue(page, live_server, personas, browse
         landed = [other.url.rstrip("/").rsplit("/", 1)[1] for other in pages]
         claims = DebtorClaim.objects.filter(debtor__public_id__in=landed)
         assert len({claim.holder for claim in claims}) == 2  # one claim per session
-        # Shift+N there: no answer, then straight on to Next.
+        # Shift+1 there: no answer, then straight on to Next.
         with pages[0].expect_navigation(url=DEBTOR_URL):
-            pages[0].keyboard.press("Shift+N")
+            pages[0].keyboard.press("Shift+1")
         assert Interaction.objects.filter(
             debtor__public_id=landed[0], outcome=Interaction.Outcome.NO_ANSWER
         ).exists()

@@ -2,6 +2,7 @@
 callback, escalation and type forms; idempotency, tone guard, access."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -70,7 +71,8 @@ def test_the_workspace_shows_aging_checklist_contacts_and_the_forms(alice, debto
     assert 'href="tel:+8613812345678"' in body
     assert 'data-testid="right-person"' in body
     assert "¥1,000.00" in body and "¥500.00" in body  # current and 1-30 buckets
-    assert 'data-ws-keys="1 n"' in body and 'id="ws-help"' in body
+    assert 'data-ws-keys="1"' in body and 'id="ws-help"' in body
+    assert 'data-ws-keys="n N j"' in body  # N is Next, as on the queue; it logs nothing
     assert "js/workspace.js" in body and 'data-testid="planned-followups"' in body
 
 
@@ -381,6 +383,22 @@ def test_instalments_must_add_up_and_fall_on_different_days(alice, debtor):
     assert PromiseToPay.objects.count() == 0
 
 
+def test_a_refused_promise_keeps_the_rows_with_each_error_beside_its_input(alice, debtor):
+    rows = [("2026-12-01", "100"), ("2026-12-08", "abc"), ("2026-12-40", "5")]
+    body = promise(alice, debtor, rows, total="105")
+    assert 'value="abc"' in body and 'value="2026-12-40"' in body and 'value="100"' in body
+    assert body.count('data-testid="ws-instalment-row-error"') == 2
+    assert "abc is not an amount." in body and "2026-12-40 is not a date." in body
+    assert re.search(r'name="amount_1"[^>]*aria-invalid="true"[^>]*autofocus', body)
+    assert "add up to" not in body  # a plan with a row that does not parse is not summed
+    body = promise(alice, debtor, [("2026-12-01", "9" * 15)])  # more than the money columns hold
+    assert f"{'9' * 15} is not an amount." in body
+    body = promise(alice, debtor, [("2026-12-01", "100")], total="300")
+    assert 'data-testid="ws-instalment-errors"' in body and "add up to 100.00" in body
+    assert re.search(r'name="date_0"[^>]*autofocus', body)
+    assert PromiseToPay.objects.count() == 0 and Interaction.objects.count() == 0
+
+
 def test_a_promise_from_a_call_is_logged_once_with_its_instalments(alice, debtor):
     rows = [("2026-12-01", "500"), ("2026-12-15", "500")]
     body = promise(alice, debtor, rows, total="1000", reminder_channel="email")
@@ -408,7 +426,10 @@ def test_the_promise_form_suggests_an_even_split(alice, debtor):
         action="suggest",
     )
     assert 'value="2027-02-28"' in body and 'value="333.34"' in body
+    assert re.search(r'name="date_0"[^>]*autofocus', body)  # the focus goes to the plan
     assert PromiseToPay.objects.count() == 0
+    body = promise(alice, debtor, [], first_date="2026-12-31", action="suggest")
+    assert re.search(r'<input[^>]*name="total"[^>]*autofocus', body)  # what is missing
     assert instalments_suggest(
         total=Decimal("100"), count=2, first=dt.date(2026, 12, 1), frequency="weekly"
     ) == [(dt.date(2026, 12, 1), Decimal("50.00")), (dt.date(2026, 12, 8), Decimal("50.00"))]
