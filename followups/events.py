@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.services import audit_record
-from collections_crm.money import quantize_money
+from collections_crm.money import money_text, quantize_money
 from debtors.models import Channel, Contact, Debtor, DebtorType
 
 from . import planning, policy, timing
@@ -153,7 +153,10 @@ def _validate_plan(
                 "The promise (%(total)s) is more than the open balance (%(open)s). "
                 "Tick the confirmation if that is right."
             )
-            % {"total": total, "open": debtor.open_balance}
+            % {
+                "total": money_text(total, debtor.currency),
+                "open": money_text(debtor.open_balance, debtor.currency),
+            }
         )
     if errors:
         raise ValidationError(errors)

@@ -196,7 +196,7 @@ def test_a_collectors_morning_from_the_queue(page, live_server, personas, browse
     for _ in range(2):
         timeline = page.get_by_test_id("timeline")
         expect(timeline).to_contain_text("Promise to pay")
-        expect(timeline).to_contain_text(f"{first_date} 1000.00, {second_date} 1000.00")
+        expect(timeline).to_contain_text(f"{first_date} ¥1,000.00, {second_date} ¥1,000.00")
         expect(page.get_by_test_id("planned-followups")).to_contain_text(
             "Reminder before a promised payment"
         )
