@@ -513,3 +513,17 @@ def test_escalating_to_legal_closes_the_cadence(alice, debtor):
     debtor.refresh_from_db()
     assert debtor.status == Debtor.Status.LEGAL
     assert not FollowUp.objects.filter(status=FollowUp.Status.SCHEDULED).exists()
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_their_time_is_the_debtors_clock_not_the_readers(client, personas, debtor, language):
+    """A London debtor read by a collector in Shanghai: 02:00 theirs, not 10:00 ours."""
+    Debtor.objects.filter(pk=debtor.pk).update(timezone="Europe/London", country="GB")
+    personas.collector_a.language = language
+    personas.collector_a.timezone = "Asia/Shanghai"
+    personas.collector_a.save()
+    client.force_login(personas.collector_a)
+    body = page(client, debtor)
+    block = re.search(r'data-testid="local-time">(.*?)</dd>', body, re.S).group(1)
+    assert 'datetime="2026-11-26T02:00:00+00:00"' in block
+    assert "02:00" in block and "10:00" not in block
