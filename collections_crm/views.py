@@ -9,7 +9,7 @@ from accounts.models import User
 from debtors.models import DebtorType
 from debtors.permissions import debtor_queryset_for_user
 from debtors.selectors import debtor_list, portfolio_totals, team_overview
-from followups.queue import BUCKETS, queue_for
+from followups.queue import bucket_choices, queue_for
 from followups.queue_views import queue_filters, session_holder
 
 HOME_ROWS = 25
@@ -36,7 +36,7 @@ def home(request):
         context["debtors"] = debtor_list(user=user)[:HOME_ROWS]
         filters = queue_filters(request.GET)
         context["queue"] = queue_for(user, filters=filters, holder=session_holder(request))
-        context.update(filters=filters, types=DebtorType.choices, buckets=list(BUCKETS))
+        context.update(filters=filters, types=DebtorType.choices, buckets=bucket_choices())
     return render(request, template, context)
 
 

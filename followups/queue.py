@@ -70,6 +70,13 @@ BUCKETS = {
 }
 
 
+def bucket_choices() -> list[tuple[str, str]]:
+    """The days-past-due filter's options: (key, label in the reader's language)."""
+    labels = {"current": _("Not yet due"), "90+": _("Over 90 days")}
+    return [(key, labels.get(key, _("%(range)s days") % {"range": key.replace("-", "–")}))
+            for key in BUCKETS]  # fmt: skip
+
+
 @dataclass(frozen=True)
 class QueueFilters:
     debtor_type: str = ""

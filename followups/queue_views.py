@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import User
 from debtors.models import DebtorType
 
-from .queue import BUCKETS, QueueFilters, claim_release, queue_for, queue_next
+from .queue import BUCKETS, QueueFilters, bucket_choices, claim_release, queue_for, queue_next
 
 
 def user_works_queue(user: User) -> bool:
@@ -47,7 +47,7 @@ def queue_view(request):
         "queue": queue,
         "filters": filters,
         "types": DebtorType.choices,
-        "buckets": list(BUCKETS),
+        "buckets": bucket_choices(),
     }
     return render(request, "followups/queue.html", context)
 

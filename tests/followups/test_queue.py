@@ -1,6 +1,7 @@
 """The call queue: ranking with reasons, exclusions, claims and their expiry."""
 
 import datetime as dt
+import re
 import threading
 from decimal import Decimal
 
@@ -335,3 +336,21 @@ def test_the_next_button_in_chinese_names_the_next_debtor(client, clock, persona
     client.force_login(alice)
     body = client.get(reverse("followups:queue")).content.decode()
     assert "下一位" in body and "下一页" not in body
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("en", ["Not yet due", "1–30 days", "Over 90 days"]),
+        ("zh-hans", ["未到期", "1–30 天", "90 天以上"]),
+    ],
+)
+def test_the_days_past_due_filter_speaks_the_readers_language(
+    clock, client, personas, language, words
+):
+    personas.collector_a.language = language
+    personas.collector_a.save()
+    client.force_login(personas.collector_a)
+    body = client.get(reverse("followups:queue")).content.decode()
+    options = re.findall(r'<option value="(current|1-30|90\+)"[^>]*>([^<]*)</option>', body)
+    assert [label for _key, label in options] == words
