@@ -176,7 +176,9 @@ SPECTACULAR_SETTINGS = {
 # Celery. Redis in production (REDIS_URL); the filesystem transport otherwise,
 # so the embedded default needs no server.
 REDIS_URL = env.str("REDIS_URL", default="")
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
+# The filesystem transport ignores the host; naming one keeps kombu from warning
+# "No hostname was supplied" at every start and publish.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://localhost//")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _celery_dir = VAR_DIR / "celery"
     # Every folder the transport uses lives under var/ (kombu's default control
