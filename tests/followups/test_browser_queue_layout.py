@@ -223,7 +223,7 @@ def _filters_are_a_toolbar(page):
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
-def test_the_queue_is_tiles_rows_and_pills(page, live_server, personas, clock, language):
+def test_the_queue_is_tiles_rows_and_pills(clock, page, live_server, personas, language):
     alice = personas.collector_a
     alice.language = language
     alice.save(update_fields=["language"])
@@ -279,7 +279,7 @@ def test_the_queue_is_tiles_rows_and_pills(page, live_server, personas, clock, l
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
-def test_an_empty_queue_is_a_message_not_a_list_item(page, live_server, personas, clock, language):
+def test_an_empty_queue_is_a_message_not_a_list_item(clock, page, live_server, personas, language):
     bob = personas.collector_b  # one debtor, nothing due
     bob.language = language
     bob.save(update_fields=["language"])

@@ -17,8 +17,6 @@ from tests.followups.test_browser_morning import _callable_debtor, _workspace_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# The name of the focused element.
-
 
 def _open_first(page, live_server, alice):
     """Two debtors due; N on the queue opens the first."""
