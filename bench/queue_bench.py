@@ -93,7 +93,7 @@ def prepare_book(debtors: int, invoices_per_debtor: int, reseed: bool) -> float 
 
     from accounts.models import Team, User
     from debtors.models import Debtor, Invoice
-    from followups.management.commands.seed_demo import TABLE_MODELS
+    from demo.management.commands.seed_demo import TABLE_MODELS
     from followups.models import ContactPolicy
 
     call_command("migrate", verbosity=0)
@@ -308,9 +308,9 @@ def measure_all(args, result: dict, user, portfolio: int) -> int:
     client = Client()
     client.force_login(user)
     pages = {
-        "queue": reverse("followups:queue"),
+        "queue": reverse("desk:queue"),
         "home": "/",
-        "workspace": reverse("debtors:detail", kwargs={"public_id": debtor.public_id}),
+        "workspace": reverse("desk:debtor", kwargs={"public_id": debtor.public_id}),
     }
     result["pages"] = {}
     for name, url in pages.items():

@@ -177,7 +177,7 @@ def prepare_book(debtors: int, reseed: bool) -> float | None:
 
     from accounts.models import Team, User
     from debtors.models import Debtor
-    from followups.management.commands.seed_demo import TABLE_MODELS
+    from demo.management.commands.seed_demo import TABLE_MODELS
     from followups.models import ContactPolicy
 
     call_command("migrate", verbosity=0)

@@ -36,7 +36,7 @@ def main() -> int:
     from django.db import connection
 
     from accounts.models import Team, User
-    from followups.management.commands.seed_demo import TABLE_MODELS
+    from demo.management.commands.seed_demo import TABLE_MODELS
     from followups.models import ContactPolicy
 
     if connection.vendor != "postgresql":

@@ -3,7 +3,6 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts.api import MeApi
-from debtors import urls as debtors_urls
 from debtors.api import DebtorDetailApi, DebtorListApi
 from debtors.imports.api import (
     ImportBatchCommitApi,
@@ -11,9 +10,8 @@ from debtors.imports.api import (
     ImportBatchDetailApi,
     ImportBatchUndoApi,
 )
-from followups import api as followups_api
-from followups import queue_api
-from followups import views as followups_views
+from desk import queue_api
+from reports import api as reports_api
 from scripts_library import api as scripts_api
 
 from . import views
@@ -64,7 +62,7 @@ api_patterns = [
     ),
     path(
         "scripts/tracks/<uuid:public_id>/stats/",
-        followups_api.TrackStatsApi.as_view(),
+        reports_api.TrackStatsApi.as_view(),
         name="script-track-stats",
     ),
     path("scripts/for-debtor/", scripts_api.ScriptForDebtorApi.as_view(), name="script-for-debtor"),
@@ -81,24 +79,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
-    path(
-        "debtors/",
-        include(
-            (
-                [
-                    *debtors_urls.urlpatterns,
-                    path("<uuid:public_id>/", followups_views.debtor_detail_view, name="detail"),
-                ],
-                debtors_urls.app_name,
-            )
-        ),
-    ),
+    path("", include("desk.urls")),
     path("imports/", include("debtors.imports.urls")),
-    path(
-        "scripts/<uuid:public_id>/effectiveness/",
-        followups_views.track_effectiveness_fragment,
-        name="track-effectiveness",
-    ),
+    path("", include("reports.urls")),
     path("scripts/", include("scripts_library.urls")),
     path("followups/", include("followups.urls")),
     path("", include("followups.urls_optout")),

@@ -9,8 +9,8 @@ from accounts.models import User
 from debtors.models import DebtorType
 from debtors.permissions import debtor_queryset_for_user
 from debtors.selectors import debtor_list, portfolio_totals, team_overview
+from desk.queue_views import queue_filters, session_holder
 from followups.queue import bucket_choices, queue_for
-from followups.queue_views import queue_filters, session_holder
 
 HOME_ROWS = 25
 

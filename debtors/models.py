@@ -3,10 +3,11 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Language, Team, validate_timezone
-from collections_crm.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
+from collections_crm.lib.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
 
 
 def money_field(verbose_name, **kwargs):
@@ -155,6 +156,10 @@ class Debtor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    def get_absolute_url(self) -> str:
+        # The debtor's page is served by the desk app; linked by name, not imported.
+        return reverse("desk:debtor", args=[self.public_id])
 
     @property
     def may_be_contacted(self) -> bool:

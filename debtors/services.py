@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.services import audit_record, model_snapshot
 from collections_crm.exceptions import ApplicationError
-from collections_crm.money import quantize_money
+from collections_crm.lib.money import quantize_money
 
 from .models import (
     Contact,

@@ -11,7 +11,6 @@ from .models import (
     DebtorPolicyOverride,
     EngineSettings,
     FollowUp,
-    IdempotentRequest,
     Instalment,
     Interaction,
     PromiseToPay,
@@ -128,9 +127,3 @@ class ContactRateAdmin(admin.ModelAdmin):
 class DebtorClaimAdmin(admin.ModelAdmin):
     list_display = ["debtor", "user", "claimed_at", "expires_at"]
     raw_id_fields = ["debtor", "user"]
-
-
-@admin.register(IdempotentRequest)
-class IdempotentRequestAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "user", "endpoint", "status_code"]
-    raw_id_fields = ["user"]

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.services import audit_record
-from collections_crm.money import money_text, quantize_money
+from collections_crm.lib.money import money_text, quantize_money
 from debtors.models import Channel, Contact, Debtor, DebtorType
 
 from . import planning, policy, timing

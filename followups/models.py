@@ -574,26 +574,3 @@ class DebtorClaim(models.Model):
 
     def __str__(self) -> str:
         return f"{self.debtor_id} by {self.user_id} until {self.expires_at:%H:%M}"
-
-
-class IdempotentRequest(models.Model):
-    """A POST made with an ``Idempotency-Key`` header and the response it got,
-    so a retried request is answered again instead of acting twice."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=255)
-    endpoint = models.CharField(max_length=255)
-    fingerprint = models.CharField(max_length=64)
-    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
-    body = models.JSONField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("idempotent request")
-        verbose_name_plural = _("idempotent requests")
-        constraints = [
-            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_once_per_user")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user_id} {self.key}"

@@ -271,7 +271,7 @@ def _for_the_page(items: list[QueueItem]) -> None:
     if not items:
         return
     marker = "00000000-0000-0000-0000-000000000000"
-    link = reverse("debtors:detail", kwargs={"public_id": marker})
+    link = reverse("desk:debtor", kwargs={"public_id": marker})
     their_time = _("%(time)s their time")
     for item in items:
         item.link = link.replace(marker, str(item.debtor.public_id))

@@ -1,3 +1,8 @@
+"""Reads of follow-ups for pages, API and reports: a debtor's timeline, their
+planned steps, the call due today and the next step."""
+
+import datetime as dt
+import zoneinfo
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -6,9 +11,11 @@ from itertools import islice
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from collections_crm.money import money_text
-from debtors.models import Debtor
+from accounts.models import User
+from collections_crm.lib.money import money_text
+from debtors.models import Channel, Debtor
 
+from . import planning
 from .models import FollowUp, Instalment
 
 
@@ -90,3 +97,50 @@ def debtor_planned_followups(*, debtor: Debtor, limit: int = 20) -> list[FollowU
         .select_related("assigned_to", "cadence_step", "policy_override_by")
         .order_by("due_at")[:limit]
     )
+
+
+def due_followup(
+    *,
+    debtor: Debtor,
+    user: User,
+    now: dt.datetime,
+    soonest: list[FollowUp] | None = None,
+    limit: int = 0,
+) -> FollowUp | None:
+    """The debtor's open call or visit due by the end of the user's day.
+    ``soonest``: the debtor's open follow-ups by due time, at most ``limit`` of
+    them (the planned steps the page shows); read from them when they are all
+    of them or reach past the end of the day, else in one query."""
+    try:
+        zone = zoneinfo.ZoneInfo(user.timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = timezone.get_default_timezone()
+    end = timezone.localtime(now, zone).replace(hour=0, minute=0, second=0, microsecond=0)
+    end += dt.timedelta(days=1)
+    if soonest is not None and (len(soonest) < limit or soonest[-1].due_at >= end):
+        due = [
+            f
+            for f in soonest
+            if f.status in FollowUp.OPEN_STATUSES
+            and f.action in (Channel.CALL, Channel.VISIT)
+            and f.due_at < end
+        ]
+        return min(due, key=lambda f: (f.due_at, f.pk), default=None)
+    return (
+        FollowUp.objects.filter(
+            debtor=debtor,
+            status__in=FollowUp.OPEN_STATUSES,
+            action__in=(Channel.CALL, Channel.VISIT),
+            due_at__lt=end,
+        )
+        .order_by("due_at", "id")
+        .first()
+    )
+
+
+def next_step(*, debtor: Debtor) -> FollowUp | None:
+    """The debtor's next planned step (a cadence step, callback, visit...), else
+    their earliest open follow-up of any kind."""
+    open_rows = FollowUp.objects.filter(debtor=debtor, status__in=FollowUp.OPEN_STATUSES)
+    open_rows = open_rows.select_related("assigned_to", "cadence_step").order_by("due_at", "id")
+    return open_rows.filter(reason__in=planning.NEXT_STEP_REASONS).first() or open_rows.first()

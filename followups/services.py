@@ -33,7 +33,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from accounts.models import AuditEvent
-from collections_crm.money import ZERO
+from collections_crm.lib.money import ZERO
 from debtors.models import Payment
 
 from .models import Instalment, PromiseToPay

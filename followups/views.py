@@ -13,16 +13,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.services import audit_record
 from debtors.models import DebtorType
-from debtors.permissions import debtor_get_for_user, debtor_queryset_for_user
+from debtors.permissions import debtor_get_for_user
 from debtors.services import debtor_update
-from scripts_library.permissions import track_get_for_user, user_can_edit_scripts
 
-from .effectiveness import (
-    LOW_SAMPLE,
-    PAY_WINDOW_DAYS,
-    period_ending_today,
-    track_family_comparison,
-)
 from .forms import (
     CadenceForm,
     DebtorCalendarForm,
@@ -36,63 +29,6 @@ from .planning import plan_debtors
 from .policy import pack_values, policy_cache_clear
 from .sending import followup_retry
 from .services import followup_override_policy
-
-
-@require_GET
-@login_required
-def debtor_detail_view(request, public_id):
-    """The debtor's page: lives here because its timeline reads interactions,
-    promises and disputes together (followups sits above debtors)."""
-    from .workspace_views import workspace_context  # the workspace builds on this page
-
-    debtor = debtor_get_for_user(request.user, public_id)
-    # Contacts, invoices, timeline, planned steps, aging, local time, checklist,
-    # script panel and the outcome form, in a fixed number of queries.
-    return render(request, "debtors/detail.html", workspace_context(request, debtor))
-
-
-EFFECTIVENESS_PERIODS = (30, 90, 365)
-EFFECTIVENESS_DEFAULT_DAYS = 90
-
-
-def effectiveness_period(raw) -> tuple:
-    """(days, first day, last day) for a "last N days" choice; 90 when unknown."""
-    try:
-        days = int(raw)
-    except (TypeError, ValueError):
-        days = EFFECTIVENESS_DEFAULT_DAYS
-    if days not in EFFECTIVENESS_PERIODS:
-        days = EFFECTIVENESS_DEFAULT_DAYS
-    return days, *period_ending_today(days)
-
-
-@require_GET
-@login_required
-def track_effectiveness_fragment(request, public_id):
-    """Effectiveness of every version of a track, side by side, for the
-    manager's track page (loaded by htmx). Managers and admins only: others get
-    404, as if the fragment did not exist. Figures cover the viewer's debtors."""
-    if not user_can_edit_scripts(request.user):
-        raise Http404
-    track = track_get_for_user(request.user, public_id)
-    days, date_from, date_to = effectiveness_period(request.GET.get("days"))
-    comparison = track_family_comparison(
-        track=track,
-        debtors=debtor_queryset_for_user(request.user),
-        date_from=date_from,
-        date_to=date_to,
-    )
-    context = {
-        "track": track,
-        "comparison": comparison,
-        "days": days,
-        "periods": EFFECTIVENESS_PERIODS,
-        "date_from": date_from,
-        "date_to": date_to,
-        "low_sample": LOW_SAMPLE,
-        "pay_window": PAY_WINDOW_DAYS,
-    }
-    return render(request, "followups/_effectiveness.html", context)
 
 
 def _require_engine_manager(user) -> None:
@@ -154,7 +90,7 @@ def followup_override_view(request, public_id):
             messages.success(request, _("The limits are lifted for this one attempt."))
     else:
         messages.error(request, _("Say why the limits may be lifted this once."))
-    return redirect("debtors:detail", public_id=followup.debtor.public_id)
+    return redirect("desk:debtor", public_id=followup.debtor.public_id)
 
 
 @require_GET
@@ -258,5 +194,5 @@ def debtor_calendar_view(request, public_id):
         debtor_update(actor=request.user, debtor=debtor, data=form.cleaned_data)
         plan_debtors([debtor.pk], replan=True)
         messages.success(request, _("Working calendar saved; the next step was planned again."))
-        return redirect("debtors:detail", public_id=debtor.public_id)
+        return redirect("desk:debtor", public_id=debtor.public_id)
     return render(request, "followups/calendar.html", {"debtor": debtor, "form": form})

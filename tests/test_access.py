@@ -14,14 +14,14 @@ def client_for(client, user):
 
 
 class TestAnonymous:
-    @pytest.mark.parametrize("url_name", ["home", "debtors:list"])
+    @pytest.mark.parametrize("url_name", ["home", "desk:debtors"])
     def test_it_sends_anonymous_visitors_to_the_login_page(self, client, url_name):
         response = client.get(reverse(url_name))
         assert response.status_code == 302
         assert response.url.startswith(reverse("accounts:login"))
 
     def test_it_hides_a_debtor_from_anonymous_visitors(self, client, personas):
-        url = reverse("debtors:detail", args=[personas.debtor_a.public_id])
+        url = reverse("desk:debtor", args=[personas.debtor_a.public_id])
         assert client.get(url).status_code == 302
 
     @pytest.mark.parametrize("url", ["/api/me/", "/api/debtors/", "/api/schema/"])
@@ -78,7 +78,7 @@ class TestDebtorAccess:
     def test_the_list_page_shows_exactly_what_the_persona_may_see(self, client, personas, persona):
         body = (
             client_for(client, getattr(personas, persona))
-            .get(reverse("debtors:list"))
+            .get(reverse("desk:debtors"))
             .content.decode()
         )
         for name in DEBTORS:
@@ -91,7 +91,7 @@ class TestDebtorAccess:
     ):
         debtor = getattr(personas, debtor_name)
         response = client_for(client, getattr(personas, persona)).get(
-            reverse("debtors:detail", args=[debtor.public_id])
+            reverse("desk:debtor", args=[debtor.public_id])
         )
         assert response.status_code == (200 if debtor_name in VISIBLE[persona] else 404)
 
@@ -115,7 +115,7 @@ class TestDebtorAccess:
 
 def test_an_unknown_debtor_id_is_404(client, personas):
     response = client_for(client, personas.admin).get(
-        reverse("debtors:detail", args=["00000000-0000-0000-0000-000000000000"])
+        reverse("desk:debtor", args=["00000000-0000-0000-0000-000000000000"])
     )
     assert response.status_code == 404
 
@@ -208,10 +208,10 @@ class TestLoginAndLanguage:
     def test_switching_to_chinese_translates_and_is_remembered(self, client, personas):
         client.force_login(personas.collector_a)
         response = client.post(
-            reverse("accounts:language"), {"language": "zh-hans", "next": reverse("debtors:list")}
+            reverse("accounts:language"), {"language": "zh-hans", "next": reverse("desk:debtors")}
         )
         assert response.status_code == 302
-        assert response.url == reverse("debtors:list")
+        assert response.url == reverse("desk:debtors")
         personas.collector_a.refresh_from_db()
         assert personas.collector_a.language == "zh-hans"
         body = client.get(reverse("home")).content.decode()

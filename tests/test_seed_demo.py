@@ -25,7 +25,7 @@ from debtors.models import (
     PaymentAllocation,
 )
 from debtors.services import normalize_phone
-from followups import demo_data
+from demo import demo_data
 from followups.models import ContactPolicy, FollowUp, Instalment, Interaction, PromiseToPay
 
 TODAY = dt.date(2026, 3, 16)
@@ -495,7 +495,7 @@ def test_if_empty_skips_any_database_with_users():
 @pytest.mark.django_db
 @pytest.mark.parametrize("method", ["insert", "copy"])
 def test_a_failure_leaves_nothing_half_seeded(method, monkeypatch):
-    from followups.management.commands import seed_demo
+    from demo.management.commands import seed_demo
 
     def broken(**kwargs):
         raise RuntimeError("boom")

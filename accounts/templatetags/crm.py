@@ -2,7 +2,7 @@ import phonenumbers
 from django import template
 from django.utils.translation import gettext as _
 
-from collections_crm.money import money_text
+from collections_crm.lib.money import money_text
 
 register = template.Library()
 

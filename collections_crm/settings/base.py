@@ -38,6 +38,9 @@ INSTALLED_APPS = [
     "debtors",
     "scripts_library",
     "followups",
+    "desk",
+    "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -70,7 +73,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "accounts.context_processors.navigation",
+                "collections_crm.context_processors.navigation",
             ],
         },
     },

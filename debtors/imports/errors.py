@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from collections_crm.money import money_text
+from collections_crm.lib.money import money_text
 
 ERROR, WARNING = "error", "warning"
 

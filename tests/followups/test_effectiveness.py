@@ -9,7 +9,8 @@ import pytest
 import time_machine
 
 from debtors.permissions import debtor_queryset_for_user
-from followups.effectiveness import (
+from followups.models import Interaction
+from reports.effectiveness import (
     CurrencyAmounts,
     EffectivenessRow,
     Rate,
@@ -18,7 +19,6 @@ from followups.effectiveness import (
     versions_compare,
     wilson_interval,
 )
-from followups.models import Interaction
 from scripts_library.models import TalkTrack
 from tests.debtors.factories import PaymentFactory
 from tests.followups.factories import InteractionFactory, PromiseToPayFactory

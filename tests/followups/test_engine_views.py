@@ -31,7 +31,7 @@ def _planned(debtor, **fields):
 def test_the_debtor_page_shows_planned_steps_with_reasons_in_the_readers_language(client, personas):
     _planned(personas.debtor_a)
     client.force_login(personas.collector_a)
-    url = reverse("debtors:detail", args=[personas.debtor_a.public_id])
+    url = reverse("desk:debtor", args=[personas.debtor_a.public_id])
     page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Planned next steps" in page and "first 15 minutes" in page
     assert "Lift the contact limits" not in page  # collectors cannot override
@@ -47,7 +47,7 @@ def test_the_debtor_page_shows_planned_steps_with_reasons_in_the_readers_languag
 def test_a_manager_lifts_the_limits_once_with_a_reason(client, personas):
     followup = _planned(personas.debtor_a)
     client.force_login(personas.manager)
-    page = client.get(reverse("debtors:detail", args=[personas.debtor_a.public_id]))
+    page = client.get(reverse("desk:debtor", args=[personas.debtor_a.public_id]))
     assert b"Lift the contact limits" in page.content
     url = reverse("followups:override", args=[followup.public_id])
     client.post(url, {"reason": ""})

@@ -280,20 +280,20 @@ def test_the_queue_pages_and_next(client, clock, personas):
     client.force_login(alice)
     home = client.get(reverse("home")).content.decode()
     assert "Queue Co" in home and 'data-testid="queue-next"' in home
-    response = client.post(reverse("followups:queue-next"))
+    response = client.post(reverse("desk:queue-next"))
     assert response.status_code == 302
-    assert response.url == reverse("debtors:detail", args=[debtor.public_id])
+    assert response.url == reverse("desk:debtor", args=[debtor.public_id])
     assert DebtorClaim.objects.filter(debtor=debtor, user=alice).exists()
-    client.post(reverse("followups:queue-release"))
+    client.post(reverse("desk:queue-release"))
     assert not DebtorClaim.objects.exists()
     # Nothing left: back to the queue with a message.
     Debtor.objects.filter(pk=debtor.pk).update(do_not_contact=True)
-    response = client.post(reverse("followups:queue-next"), follow=True)
+    response = client.post(reverse("desk:queue-next"), follow=True)
     assert "Nothing left to call" in response.content.decode()
 
     client.force_login(personas.finance)
-    assert client.get(reverse("followups:queue")).status_code == 404
-    assert client.post(reverse("followups:queue-next")).status_code == 404
+    assert client.get(reverse("desk:queue")).status_code == 404
+    assert client.post(reverse("desk:queue-next")).status_code == 404
 
 
 def test_the_queue_page_in_chinese(client, clock, personas):
@@ -302,7 +302,7 @@ def test_the_queue_page_in_chinese(client, clock, personas):
     alice.save()
     _call(_debtor(alice, name="中文客户"))
     client.force_login(alice)
-    body = client.get(reverse("followups:queue")).content.decode()
+    body = client.get(reverse("desk:queue")).content.decode()
     assert "中文客户" in body and "今日已完成" in body
 
 
@@ -318,7 +318,7 @@ def test_an_item_shows_the_time_in_the_debtors_zone_not_the_readers(client, cloc
     alice = personas.collector_a  # in Shanghai: 10:00 on the clock
     _call(_debtor(alice, name="Tokyo Co", timezone="Asia/Tokyo"))
     client.force_login(alice)
-    body = client.get(reverse("followups:queue")).content.decode()
+    body = client.get(reverse("desk:queue")).content.decode()
     assert "11:00 their time" in body and "10:00 their time" not in body
 
 
@@ -334,7 +334,7 @@ def test_the_next_button_in_chinese_names_the_next_debtor(client, clock, persona
     alice.save()
     _call(_debtor(alice))
     client.force_login(alice)
-    body = client.get(reverse("followups:queue")).content.decode()
+    body = client.get(reverse("desk:queue")).content.decode()
     assert "下一位" in body and "下一页" not in body
 
 
@@ -351,6 +351,6 @@ def test_the_days_past_due_filter_speaks_the_readers_language(
     personas.collector_a.language = language
     personas.collector_a.save()
     client.force_login(personas.collector_a)
-    body = client.get(reverse("followups:queue")).content.decode()
+    body = client.get(reverse("desk:queue")).content.decode()
     options = re.findall(r'<option value="(current|1-30|90\+)"[^>]*>([^<]*)</option>', body)
     assert [label for _key, label in options] == words

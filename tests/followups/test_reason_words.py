@@ -170,7 +170,7 @@ def test_the_chinese_workspace_words_the_reasons_in_chinese(clock, client, perso
             slot_explain=why,
         )
     _chinese(client, personas.collector_a)
-    page = client.get(reverse("debtors:detail", args=[debtor.public_id])).content.decode()
+    page = client.get(reverse("desk:debtor", args=[debtor.public_id])).content.decode()
     planned = _section(page, "planned-followups")
     assert "当地周五 15:00：下午，适合商谈，一周中最好的一天" in planned
     assert "当地周一 15:30：对方要求的时间" in planned
@@ -191,7 +191,7 @@ def test_the_timeline_names_people_and_formats_amounts(clock, client, personas):
         alice.save()
         client.force_login(alice)
         client.cookies.load({"django_language": language})
-        page = client.get(reverse("debtors:detail", args=[debtor.public_id])).content.decode()
+        page = client.get(reverse("desk:debtor", args=[debtor.public_id])).content.decode()
         timeline = _section(page, "timeline")
         assert "张伟" in timeline and "alice" not in timeline
         assert "¥209,012.00" in timeline and "209012" not in timeline

@@ -17,11 +17,12 @@ from pypdf import PdfReader
 
 from accounts.models import AuditEvent
 from debtors.services import debtor_refresh_summary
+from desk.visit_pack import visit_pack_context, visit_pack_pdf
+from desk.visit_views import pack_filename
 from followups import timing
 from followups.models import FollowUp, Interaction
 from followups.planning import followup_complete
-from followups.visit_views import pack_filename
-from followups.visits import visit_pack_context, visit_pack_pdf, visit_plan
+from followups.visits import visit_plan
 from tests.debtors.factories import (
     ContactFactory,
     DebtorFactory,
@@ -230,7 +231,7 @@ def test_the_pack_is_in_chinese_for_a_chinese_debtor(personas):
 
 @time_machine.travel(dt.datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI), tick=False)
 def test_the_pack_context_totals_per_aging_bucket_and_caps_the_list(personas, monkeypatch):
-    monkeypatch.setattr("followups.visits.MAX_PACK_INVOICES", 2)
+    monkeypatch.setattr("desk.visit_pack.MAX_PACK_INVOICES", 2)
     debtor = _debtor_with_file(personas, invoices=3, language="en")
     InvoiceFactory(debtor=debtor, due_date=dt.date(2026, 12, 1), amount=Decimal("50.00"))
     InvoiceFactory(debtor=debtor, due_date=dt.date(2026, 5, 1), amount=Decimal("70.00"))
@@ -281,11 +282,11 @@ def test_the_pack_reads_a_fixed_number_of_queries_whatever_the_number_of_invoice
 @time_machine.travel(dt.datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI), tick=False)
 def test_the_plan_view_plans_the_visit_and_returns_to_the_debtor(client, personas):
     client.force_login(personas.collector_a)
-    url = reverse("followups:visit-plan", args=[personas.debtor_a.public_id])
+    url = reverse("desk:visit-plan", args=[personas.debtor_a.public_id])
 
     response = client.post(url, follow=True)
 
-    detail = reverse("debtors:detail", args=[personas.debtor_a.public_id])
+    detail = reverse("desk:debtor", args=[personas.debtor_a.public_id])
     assert response.redirect_chain[-1][0] == detail
     visit = FollowUp.objects.get(debtor=personas.debtor_a, reason=FollowUp.Reason.VISIT)
     assert "Field visit planned: 2026-11-27" in response.content.decode()
@@ -300,7 +301,7 @@ def test_the_plan_view_shows_the_refusal(client, personas):
     client.force_login(personas.collector_a)
 
     response = client.post(
-        reverse("followups:visit-plan", args=[personas.debtor_a.public_id]), follow=True
+        reverse("desk:visit-plan", args=[personas.debtor_a.public_id]), follow=True
     )
 
     assert "a cease-communication request is on file" in response.content.decode()
@@ -313,7 +314,7 @@ def test_the_plan_view_shows_the_refusal(client, personas):
 )
 def test_the_plan_view_needs_write_access_to_the_debtor(client, personas, persona, status):
     client.force_login(getattr(personas, persona))
-    url = reverse("followups:visit-plan", args=[personas.debtor_a.public_id])
+    url = reverse("desk:visit-plan", args=[personas.debtor_a.public_id])
 
     assert client.post(url).status_code == status
     assert not FollowUp.objects.exists()
@@ -322,7 +323,7 @@ def test_the_plan_view_needs_write_access_to_the_debtor(client, personas, person
 def test_the_pack_is_a_pdf_with_a_safe_file_name(client, personas):
     client.force_login(personas.collector_a)
 
-    response = client.get(reverse("followups:visit-pack", args=[personas.debtor_a.public_id]))
+    response = client.get(reverse("desk:visit-pack", args=[personas.debtor_a.public_id]))
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -341,7 +342,7 @@ def test_the_file_name_keeps_only_safe_characters_of_the_code(client, personas):
     )
     client.force_login(personas.collector_a)
 
-    response = client.get(reverse("followups:visit-pack", args=[debtor.public_id]))
+    response = client.get(reverse("desk:visit-pack", args=[debtor.public_id]))
 
     assert response["Content-Disposition"] == (
         'inline; filename="visit-pack-evil_X-Injected_1.pdf"'
@@ -354,7 +355,7 @@ def test_the_preview_is_the_same_pack_as_a_page(client, personas):
     client.force_login(personas.manager)
 
     response = client.get(
-        reverse("followups:visit-pack-preview", args=[personas.debtor_a.public_id])
+        reverse("desk:visit-pack-preview", args=[personas.debtor_a.public_id])
     )
 
     page = response.content.decode()
@@ -370,14 +371,14 @@ def test_the_preview_is_the_same_pack_as_a_page(client, personas):
 def test_the_pack_is_404_for_a_debtor_the_user_may_not_see(client, personas, name, persona):
     client.force_login(getattr(personas, persona))
 
-    response = client.get(reverse(f"followups:{name}", args=[personas.debtor_a.public_id]))
+    response = client.get(reverse(f"desk:{name}", args=[personas.debtor_a.public_id]))
 
     assert response.status_code == 404
 
 
 @pytest.mark.parametrize("name", ["visit-plan", "visit-pack", "visit-pack-preview"])
 def test_anonymous_users_are_sent_to_log_in(client, personas, name):
-    url = reverse(f"followups:{name}", args=[personas.debtor_a.public_id])
+    url = reverse(f"desk:{name}", args=[personas.debtor_a.public_id])
     response = client.post(url) if name == "visit-plan" else client.get(url)
 
     assert response.status_code == 302

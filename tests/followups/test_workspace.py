@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from debtors.models import Debtor, Dispute
 from debtors.services import debtor_refresh_summary
+from desk.workspace_forms import instalments_suggest
 from followups.models import FollowUp, Interaction, PromiseToPay
-from followups.workspace_forms import instalments_suggest
 from tests.debtors.factories import ContactFactory, InvoiceFactory
 from tests.followups.factories import FollowUpFactory
 from tests.scripts_library.factories import PhraseRuleFactory
@@ -52,11 +52,11 @@ def alice(client, personas):
 
 
 def url(name, debtor, *args):
-    return reverse(f"followups:{name}", args=[debtor.public_id, *args])
+    return reverse(f"desk:{name}", args=[debtor.public_id, *args])
 
 
 def page(client, debtor) -> str:
-    response = client.get(reverse("debtors:detail", args=[debtor.public_id]))
+    response = client.get(reverse("desk:debtor", args=[debtor.public_id]))
     assert response.status_code == 200
     return response.content.decode()
 
@@ -77,7 +77,7 @@ def test_the_workspace_shows_aging_checklist_contacts_and_the_forms(alice, debto
 
 
 def test_the_aging_buckets_come_from_one_query(alice, debtor, django_assert_num_queries):
-    from followups.workspace import aging_buckets
+    from desk.workspace import aging_buckets
 
     with django_assert_num_queries(1):
         buckets = dict(aging_buckets(debtor=debtor, today=TODAY))
@@ -88,7 +88,7 @@ def test_the_aging_buckets_come_from_one_query(alice, debtor, django_assert_num_
 
 
 def test_the_aging_buckets_from_loaded_invoices_match_the_query(debtor, django_assert_num_queries):
-    from followups.workspace import aging_buckets
+    from desk.workspace import aging_buckets
 
     # One invoice on each bucket's edges, and one paid.
     for days in (0, 1, 30, 31, 60, 61, 90, 91, 400):
@@ -104,7 +104,7 @@ def _workspace_queries(client, debtor) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    url = reverse("debtors:detail", args=[debtor.public_id])
+    url = reverse("desk:debtor", args=[debtor.public_id])
     client.get(url)  # the contact policy's cache filled
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
@@ -253,7 +253,7 @@ def test_logging_completes_the_due_call_and_shows_the_planned_next_step(alice, p
     assert 'data-testid="ws-next-step"' in body and planned.get_reason_display() in body
     assert "their time" in body  # why this moment
     assert 'hx-swap-oob="true"' in body  # timeline and plan refreshed
-    assert reverse("followups:queue-next") in body
+    assert reverse("desk:queue-next") in body
 
 
 def test_a_conversation_is_a_right_party_contact(alice, debtor):
@@ -299,7 +299,7 @@ def test_the_outcome_is_required(alice, debtor):
 def test_no_answer_then_next_without_js_goes_on_to_the_queue(alice, debtor):
     response = alice.post(url("ws-log", debtor), {"quick": "no_answer", "idempotency_key": "q"})
     assert response.status_code == 307
-    assert response["Location"] == reverse("followups:queue-next")
+    assert response["Location"] == reverse("desk:queue-next")
     assert Interaction.objects.get().outcome == "no_answer"
 
 
