@@ -8,9 +8,10 @@ from django.views.decorators.http import require_GET
 from accounts.models import User
 from debtors.models import DebtorType
 from debtors.permissions import debtor_queryset_for_user
-from debtors.selectors import debtor_list, portfolio_totals, team_overview
+from debtors.selectors import debtor_list
 from desk.queue_views import queue_filters, session_holder
 from followups.queue import bucket_choices, queue_for
+from reports.selectors import portfolio_totals, team_overview
 
 HOME_ROWS = 25
 
