@@ -66,23 +66,33 @@ def load_content(apps=None, *, dry_run: bool = False) -> dict[str, int]:
     (or that would be created, with dry_run)."""
     if apps is None:
         from django.apps import apps
+    tracks = _load_tracks(apps, dry_run=dry_run)
+    objection_by_code, objections_created = _load_objections(apps, dry_run=dry_run)
+    return {
+        "tracks": tracks,
+        "objections": objections_created,
+        "objection_responses": _load_objection_responses(apps, objection_by_code, dry_run=dry_run),
+        "phrase_rules": _load_phrase_rules(apps, dry_run=dry_run),
+    }
+
+
+# Each loader reads what exists with one query per table, so a reload of a full
+# library is cheap, and returns how many rows it created (or would create).
+
+
+def _load_tracks(apps, *, dry_run: bool) -> int:
     TalkTrack = apps.get_model("scripts_library", "TalkTrack")
-    Objection = apps.get_model("scripts_library", "Objection")
-    ObjectionResponse = apps.get_model("scripts_library", "ObjectionResponse")
-    PhraseRule = apps.get_model("scripts_library", "PhraseRule")
     now = timezone.now()
-    created = {"tracks": 0, "objections": 0, "objection_responses": 0, "phrase_rules": 0}
-    # One query per table for what exists, so a reload of a full library is cheap.
-    existing_tracks = set(TalkTrack.objects.values_list("key", "language", "version"))
+    existing = set(TalkTrack.objects.values_list("key", "language", "version"))
     published_families = set(
         TalkTrack.objects.filter(status="published").values_list("key", "language")
     )
-
+    created = 0
     for row in shipped_tracks():
         family = (row["key"], row["language"])
-        if (*family, SHIPPED_VERSION) in existing_tracks:
+        if (*family, SHIPPED_VERSION) in existing:
             continue
-        created["tracks"] += 1
+        created += 1
         if dry_run:
             continue
         # A family a manager already published keeps its published version.
@@ -93,12 +103,18 @@ def load_content(apps=None, *, dry_run: bool = False) -> dict[str, int]:
             status="published" if published else "draft",
             published_at=now if published else None,
         )
+    return created
 
+
+def _load_objections(apps, *, dry_run: bool) -> tuple[dict, int]:
+    """(code -> Objection, None for one a dry run would create; rows created)"""
+    Objection = apps.get_model("scripts_library", "Objection")
     objection_by_code = {o.code: o for o in Objection.objects.all()}
+    created = 0
     for order, (code, title_en, title_zh) in enumerate(objections.OBJECTIONS, start=1):
         if code in objection_by_code:
             continue
-        created["objections"] += 1
+        created += 1
         objection_by_code[code] = (
             None
             if dry_run
@@ -106,21 +122,22 @@ def load_content(apps=None, *, dry_run: bool = False) -> dict[str, int]:
                 code=code, title_en=title_en, title_zh_hans=title_zh, order=order
             )
         )
+    return objection_by_code, created
 
-    existing_responses = set(
+
+def _load_objection_responses(apps, objection_by_code: dict, *, dry_run: bool) -> int:
+    ObjectionResponse = apps.get_model("scripts_library", "ObjectionResponse")
+    existing = set(
         ObjectionResponse.objects.values_list(
             "objection__code", "debtor_type", "language", "version"
         )
     )
+    created = 0
     for row in shipped_objection_responses():
-        if (
-            row["code"],
-            row["debtor_type"],
-            row["language"],
-            SHIPPED_VERSION,
-        ) in existing_responses:
+        key = (row["code"], row["debtor_type"], row["language"], SHIPPED_VERSION)
+        if key in existing:
             continue
-        created["objection_responses"] += 1
+        created += 1
         if not dry_run:
             ObjectionResponse.objects.create(
                 objection=objection_by_code[row["code"]],
@@ -130,13 +147,18 @@ def load_content(apps=None, *, dry_run: bool = False) -> dict[str, int]:
                 version=SHIPPED_VERSION,
                 status="published",
             )
+    return created
 
-    existing_rules = set(PhraseRule.objects.values_list("language", "phrase"))
+
+def _load_phrase_rules(apps, *, dry_run: bool) -> int:
+    PhraseRule = apps.get_model("scripts_library", "PhraseRule")
+    existing = set(PhraseRule.objects.values_list("language", "phrase"))
+    created = 0
     for language, rules in phrase_rules.RULES.items():
         for phrase, is_regex, severity, category, reason, suggestion in rules:
-            if (language, phrase) in existing_rules:
+            if (language, phrase) in existing:
                 continue
-            created["phrase_rules"] += 1
+            created += 1
             if not dry_run:
                 PhraseRule.objects.create(
                     language=language,
