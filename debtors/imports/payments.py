@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-from collections_crm.money import quantize_money
+from collections_crm.lib.money import quantize_money
 
 from .errors import WARNING, ImportRefused, Problem, msg
 from .layout import norm, subtotal_kind
