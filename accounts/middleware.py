@@ -1,7 +1,8 @@
-import zoneinfo
 
 from django.conf import settings
 from django.utils import timezone, translation
+
+from collections_crm.lib.zones import zone_of
 
 
 class UserPreferencesMiddleware:
@@ -14,10 +15,7 @@ class UserPreferencesMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            try:
-                timezone.activate(zoneinfo.ZoneInfo(user.timezone))
-            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                timezone.deactivate()
+            timezone.activate(zone_of(user))
             if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES and user.language:
                 translation.activate(user.language)
                 request.LANGUAGE_CODE = translation.get_language()

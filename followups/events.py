@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.services import audit_record
 from collections_crm.lib.money import money_text, quantize_money
+from collections_crm.lib.zones import zone_named
 from debtors.models import Channel, Contact, Debtor, DebtorType
 
 from . import planning, policy, timing
@@ -49,13 +50,7 @@ def reminder_channel_for(debtor: Debtor) -> str:
 
 
 def _local_moment(day: dt.date, at: dt.time, tz_name: str) -> dt.datetime:
-    import zoneinfo
-
-    try:
-        zone = zoneinfo.ZoneInfo(tz_name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = dt.UTC
-    return dt.datetime.combine(day, at, tzinfo=zone)
+    return dt.datetime.combine(day, at, tzinfo=zone_named(tz_name))
 
 
 def _plan_single(

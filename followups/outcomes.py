@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
+from accounts.selectors import team_manager
 from accounts.services import audit_record
 from debtors.models import Channel, Contact, Debtor
 from debtors.services import debtor_update
@@ -290,16 +291,6 @@ ESCALATION_TARGETS = (
 )
 
 
-def _team_manager(debtor: Debtor) -> User | None:
-    if not debtor.team_id:
-        return None
-    return (
-        User.objects.filter(role=User.Role.MANAGER, team_id=debtor.team_id, is_active=True)
-        .order_by("id")
-        .first()
-    )
-
-
 @transaction.atomic
 def escalate(
     *, actor: User, debtor: Debtor, target: str, reason: str, now: dt.datetime | None = None
@@ -324,7 +315,7 @@ def escalate(
         raise ValidationError({"target": _("Choose how to escalate.")})
     if target == "manager":
         action, why = Channel.CALL, FollowUp.Reason.ESCALATION
-        assignee = _team_manager(debtor) or debtor.assigned_collector or actor
+        assignee = team_manager(debtor.team_id) or debtor.assigned_collector or actor
     else:
         action, why = Channel.VISIT, FollowUp.Reason.VISIT
         assignee = debtor.assigned_collector or actor

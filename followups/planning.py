@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -28,7 +27,8 @@ from django.db import connection, transaction
 from django.db.models import Count, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.selectors import team_manager_ids
+from collections_crm.lib.zones import zone_named
 from debtors.models import Channel, Contact, Debtor, DebtorType, Dispute
 
 from . import policy, timing
@@ -120,11 +120,8 @@ def team_rates() -> dict[int | None, dict[tuple[int, int], tuple[int, int]]]:
     return rates
 
 
-def _local_cell(started_at: dt.datetime, tz_name: str) -> tuple[int, int] | None:
-    try:
-        local = started_at.astimezone(zoneinfo.ZoneInfo(tz_name))
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return None
+def _local_cell(started_at: dt.datetime, tz_name: str) -> tuple[int, int]:
+    local = started_at.astimezone(zone_named(tz_name))
     return local.weekday(), local.hour
 
 
@@ -170,9 +167,8 @@ def contact_rates_refresh(*, now: dt.datetime | None = None) -> int:
             "started_at", "debtor__timezone", "debtor__team_id", "right_party_contact"
         ):
             cell = _local_cell(started_at, tz_name)
-            if cell is not None:
-                cells[(team_id, *cell)][0] += 1
-                cells[(team_id, *cell)][1] += int(ok)
+            cells[(team_id, *cell)][0] += 1
+            cells[(team_id, *cell)][1] += int(ok)
         ContactRate.objects.bulk_create(
             ContactRate(team_id=t, weekday=w, hour=h, trials=n, successes=k)
             for (t, w, h), (n, k) in cells.items()
@@ -201,9 +197,8 @@ def _debtor_rates(debtor_ids: list[int], now: dt.datetime) -> dict[int, dict]:
         rows = rows.filter(debtor_id__in=busy)
     for debtor_id, started_at, tz_name, ok in rows:
         cell = _local_cell(started_at, tz_name)
-        if cell is not None:
-            counts[debtor_id][cell][0] += 1
-            counts[debtor_id][cell][1] += int(ok)
+        counts[debtor_id][cell][0] += 1
+        counts[debtor_id][cell][1] += int(ok)
     rates: dict[int, dict] = {}
     for debtor_id, cells in counts.items():
         if sum(n for n, _ in cells.values()) >= DEBTOR_RATE_MIN_CALLS:
@@ -212,11 +207,7 @@ def _debtor_rates(debtor_ids: list[int], now: dt.datetime) -> dict[int, dict]:
 
 
 def _local_start(day: dt.date, tz_name: str) -> dt.datetime:
-    try:
-        zone = zoneinfo.ZoneInfo(tz_name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = dt.UTC
-    return dt.datetime.combine(day, dt.time(0), tzinfo=zone)
+    return dt.datetime.combine(day, dt.time(0), tzinfo=zone_named(tz_name))
 
 
 def _substitute(action: str, contact: Contact | None, blocked: frozenset[str]) -> str:
@@ -254,12 +245,7 @@ class Planner:
         self.replan = replan
         self.cadences = cadences()
         self.team_rates = team_rates()
-        self.managers = dict(
-            User.objects.filter(role=User.Role.MANAGER, is_active=True, team__isnull=False)
-            .order_by("team_id", "id")
-            .values_list("team_id", "id")
-            .distinct()
-        )
+        self.managers = team_manager_ids()
         self._slot_cache: dict = {}
         self.counts: dict[str, int] = defaultdict(int)
 

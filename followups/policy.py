@@ -25,6 +25,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from collections_crm.lib.zones import zone_of
 from debtors.models import Channel, Contact, Debtor
 
 from . import sql, timing
@@ -199,13 +200,9 @@ def _stop(debtor, reason: str) -> tuple[bool, str]:
 
 
 def calendar_zone(debtor: Debtor):
-    """The debtor's zone; the company's when the stored name is unknown."""
-    import zoneinfo
-
-    try:
-        return zoneinfo.ZoneInfo(debtor.timezone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return timezone.get_default_timezone()
+    """The debtor's zone (``collections_crm.lib.zones``: the company's when the
+    stored name is unknown)."""
+    return zone_of(debtor)
 
 
 def calendar_for(debtor: Debtor) -> timing.Calendar:

@@ -16,7 +16,6 @@ the claim with an upsert that only takes an expired claim or one's own.
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from dataclasses import dataclass, field
 from decimal import Decimal
 from types import SimpleNamespace
@@ -28,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
+from collections_crm.lib.zones import day_bounds
 from debtors.models import Channel, Debtor, DebtorType
 
 from . import policy, timing
@@ -132,12 +132,7 @@ class Queue:
 
 def _day_bounds(user: User, now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
     """The user's own calendar day around ``now``."""
-    try:
-        zone = zoneinfo.ZoneInfo(user.timezone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = timezone.get_default_timezone()
-    start = timezone.localtime(now, zone).replace(hour=0, minute=0, second=0, microsecond=0)
-    return start, start + dt.timedelta(days=1)
+    return day_bounds(user, now)
 
 
 def _chips_for(followup, debtor, now, promise_due_today: bool, moment) -> list[Chip]:

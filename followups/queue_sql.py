@@ -22,21 +22,25 @@ from django.db.models import Field
 
 from accounts.models import User
 from debtors.models import Debtor
+from debtors.permissions import debtor_scope
 
 from .models import DebtorClaim, FollowUp, PromiseToPay
 from .sql import fetch, listed
 
 QUEUE_ACTIONS = ("call", "visit")
-OPEN_STATUSES = (FollowUp.Status.SCHEDULED, FollowUp.Status.IN_PROGRESS)
+# The open follow-ups a collector may take from the queue: every open status
+# (FollowUp.OPEN_STATUSES) but CLAIMED, which a dispatcher holds while it sends
+# an SMS or email.
+TAKEABLE_STATUSES = tuple(s for s in FollowUp.OPEN_STATUSES if s != FollowUp.Status.CLAIMED)
 OPEN_PROMISES = (PromiseToPay.Status.PENDING, PromiseToPay.Status.PARTLY_KEPT)
-_OPEN, _OPEN_PARAMS = listed("open", OPEN_STATUSES)
+_TAKEABLE, _TAKEABLE_PARAMS = listed("takeable", TAKEABLE_STATUSES)
 _ACTIONS, _ACTIONS_PARAMS = listed("action", QUEUE_ACTIONS)
 _PROMISES, _PROMISES_PARAMS = listed("promise", OPEN_PROMISES)
 
 # Open calls and visits assigned to the user, due by the end of their day: the
 # condition of the followup_queue index, whose order is the ranking's.
 _DUE = f"""SELECT * FROM followups_followup
- WHERE assigned_to_id = %(user)s AND status IN {_OPEN}
+ WHERE assigned_to_id = %(user)s AND status IN {_TAKEABLE}
    AND action IN {_ACTIONS} AND due_at < %(end)s
 """
 # Without filters, the best rows are read from the queue index alone, in its
@@ -91,16 +95,6 @@ class Row:
     promise_due_today: bool
 
 
-def _scope(user: User) -> str:
-    """The debtors the user may see (debtors.permissions), as a condition on
-    the debtor already joined: no second pass over the portfolio."""
-    if user.is_admin_role:
-        return "TRUE"
-    if user.role == User.Role.MANAGER:
-        return "d.team_id = %(team)s" if user.team_id else "FALSE"
-    return "d.assigned_collector_id = %(user)s"
-
-
 def _fields(model, names: Sequence[str]) -> list[Field]:
     by_column = {f.attname: f for f in model._meta.concrete_fields}
     return [by_column[name] for name in names]
@@ -124,11 +118,10 @@ def candidate_rows(
     being worked by someone else (not ``holder``)."""
     ops = connection.ops
     params = {
-        **_OPEN_PARAMS,
+        **_TAKEABLE_PARAMS,
         **_ACTIONS_PARAMS,
         **_PROMISES_PARAMS,
         "user": user.pk,
-        "team": user.team_id,
         "end": ops.adapt_datetimefield_value(end),
         "now": ops.adapt_datetimefield_value(now),
         "holder": holder,
@@ -138,6 +131,10 @@ def candidate_rows(
         "limit": limit,
         "best": limit * 3,
     }
+    # The debtors the user may see, as a condition on the debtor already
+    # joined: no second pass over the portfolio.
+    scope, scope_params = debtor_scope(user).sql("d")
+    params.update(scope_params)
     filters = []
     if debtor_type:
         filters.append("d.debtor_type = %(debtor_type)s")
@@ -152,7 +149,7 @@ def candidate_rows(
     sql = _ROWS.format(
         columns=", ".join([f"f.{n}" for n in followup_fields] + [f"d.{n}" for n in debtor_fields]),
         followups=_DUE if debtor_type or days_past_due else _BEST,
-        scope=_scope(user),
+        scope=scope,
         filters=" AND ".join(filters) or "TRUE",
     )
     fields = [
@@ -193,7 +190,7 @@ def day_counters(user: User, *, start: dt.datetime, end: dt.datetime) -> Counter
     paused since planning may still be counted), the user's interactions and
     promises since ``start``: one statement."""
     params = {
-        **_OPEN_PARAMS,
+        **_TAKEABLE_PARAMS,
         **_ACTIONS_PARAMS,
         "user": user.pk,
         "start": connection.ops.adapt_datetimefield_value(start),

@@ -2,7 +2,6 @@
 planned steps, the call due today and the next step."""
 
 import datetime as dt
-import zoneinfo
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -13,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from collections_crm.lib.money import money_text
+from collections_crm.lib.zones import day_bounds
 from debtors.models import Channel, Debtor
 
 from . import planning
@@ -111,12 +111,7 @@ def due_followup(
     ``soonest``: the debtor's open follow-ups by due time, at most ``limit`` of
     them (the planned steps the page shows); read from them when they are all
     of them or reach past the end of the day, else in one query."""
-    try:
-        zone = zoneinfo.ZoneInfo(user.timezone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = timezone.get_default_timezone()
-    end = timezone.localtime(now, zone).replace(hour=0, minute=0, second=0, microsecond=0)
-    end += dt.timedelta(days=1)
+    _start, end = day_bounds(user, now)
     if soonest is not None and (len(soonest) < limit or soonest[-1].due_at >= end):
         due = [
             f

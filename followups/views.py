@@ -1,4 +1,3 @@
-import datetime as dt
 import uuid
 
 from django.contrib import messages
@@ -7,11 +6,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.services import audit_record
+from collections_crm.lib.zones import day_bounds
 from debtors.models import DebtorType
 from debtors.permissions import debtor_get_for_user
 from debtors.services import debtor_update
@@ -41,9 +40,7 @@ def _require_engine_manager(user) -> None:
 def sends_view(request):
     """Today's reminders (sent, due, failed) for the manager's debtors."""
     _require_engine_manager(request.user)
-    now = timezone.now()
-    start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
-    end = start + dt.timedelta(days=1)
+    start, end = day_bounds(request.user)
     base = followup_queryset_for_user(request.user).filter(action__in=["sms", "email"])
     base = base.select_related("debtor", "interaction")
     context = {

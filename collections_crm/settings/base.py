@@ -119,7 +119,7 @@ STORAGES = {
 }
 MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 
-# Money: amounts are Decimal(14, 2); see collections_crm/money.py for rounding.
+# Money: amounts are Decimal(14, 2); see collections_crm/lib/money.py for rounding.
 DEFAULT_CURRENCY = env.str("DEFAULT_CURRENCY", default="CNY")
 COMPANY_NAME = env.str("COMPANY_NAME", default="Northwind Supply Co.")
 
