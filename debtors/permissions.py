@@ -1,8 +1,11 @@
 """Who may see and change which debtor. Every view, API and task that acts for a
 user gets debtors through these functions."""
 
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
@@ -11,18 +14,63 @@ from accounts.permissions import user_can_write_debtors
 from .models import Debtor
 
 
-def debtor_queryset_for_user(user: User) -> QuerySet[Debtor]:
-    """Collectors: their own portfolio. Managers: their team's. Finance, admins: all."""
-    qs = Debtor.objects.all()
+@dataclass(frozen=True)
+class DebtorScope:
+    """The debtors a user may see, as one condition on the debtor: all of them,
+    none, one team's (``team_id``) or one collector's (``collector_id``). The
+    ORM reads it as :meth:`q`, hand-written SQL as :meth:`sql`; the test in
+    tests/debtors/test_scope_parity.py holds the two equal for every persona."""
+
+    everyone: bool = False
+    team_id: int | None = None
+    collector_id: int | None = None
+
+    def q(self) -> Q:
+        """The scope as a filter on ``Debtor``."""
+        if self.everyone:
+            return Q()
+        if self.team_id is not None:
+            return Q(team_id=self.team_id)
+        if self.collector_id is not None:
+            return Q(assigned_collector_id=self.collector_id)
+        return Q(pk__in=[])
+
+    def sql(self, alias: str) -> tuple[str, dict]:
+        """The scope as a condition on the debtor table aliased ``alias``, with
+        its named parameters (``%(scope_…)s``, for a dict of parameters)."""
+        if self.everyone:
+            return "1 = 1", {}
+        if self.team_id is not None:
+            return f"{alias}.team_id = %(scope_team)s", {"scope_team": self.team_id}
+        if self.collector_id is not None:
+            return (
+                f"{alias}.assigned_collector_id = %(scope_collector)s",
+                {"scope_collector": self.collector_id},
+            )
+        return "1 = 0", {}
+
+
+NOBODY = DebtorScope()
+
+
+def debtor_scope(user: User | AnonymousUser) -> DebtorScope:
+    """Collectors: their own portfolio. Managers: their team's (none without a
+    team). Finance, admins and superusers: all. Inactive or anonymous users and
+    any other role: none."""
     if not user.is_authenticated or not user.is_active:
-        return qs.none()
+        return NOBODY
     if user.is_admin_role or user.role == User.Role.FINANCE:
-        return qs
+        return DebtorScope(everyone=True)
     if user.role == User.Role.MANAGER:
-        return qs.filter(team_id=user.team_id) if user.team_id else qs.none()
+        return DebtorScope(team_id=user.team_id) if user.team_id else NOBODY
     if user.role == User.Role.COLLECTOR:
-        return qs.filter(assigned_collector=user)
-    return qs.none()
+        return DebtorScope(collector_id=user.pk)
+    return NOBODY
+
+
+def debtor_queryset_for_user(user: User) -> QuerySet[Debtor]:
+    """The debtors the user may see (:func:`debtor_scope`)."""
+    return Debtor.objects.filter(debtor_scope(user).q())
 
 
 def debtor_get_for_user(user: User, public_id, *, write: bool = False) -> Debtor:
