@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from ..invoice_status import invoice_status_sql
 from ..models import Debtor, ImportBatch, ImportInvoiceChange, Invoice
 from .staging import STAGE_COLUMNS
 
@@ -235,16 +236,6 @@ def _resolve(cursor) -> None:
     _analyze(cursor, ROWS)
 
 
-def _status_sql(open_expr: str, amount_expr: str, keep: str | None = None) -> str:
-    sticky = ""
-    if keep:
-        sticky = f"WHEN {keep} IN ('disputed', 'written_off') THEN {keep} "
-    return (
-        f"CASE {sticky}WHEN {open_expr} = 0 THEN 'paid' "
-        f"WHEN {open_expr} <> {amount_expr} THEN 'partially_paid' ELSE 'open' END"
-    )
-
-
 def _apply_invoices(cursor, batch: ImportBatch, now, counts: ApplyCounts) -> None:
     """Change the invoices the file states differently, remembering each one's
     before-state (taken in the resolving join) for undo."""
@@ -284,11 +275,12 @@ def _apply_invoices(cursor, batch: ImportBatch, now, counts: ApplyCounts) -> Non
     )
     counts.invoices_updated = cursor.rowcount
     if counts.invoices_updated:
+        status = invoice_status_sql("u.open_amount", "u.new_amount", keep=f"{i}.status")
         cursor.execute(
             f"""UPDATE {i} SET
                     amount = u.new_amount, open_amount = u.open_amount, due_date = u.due_date,
                     issue_date = u.issue_date, updated_at = %s,
-                    status = {_status_sql("u.open_amount", "u.new_amount", keep=f"{i}.status")},
+                    status = {status},
                     closed_at = CASE WHEN u.open_amount = 0 THEN %s ELSE NULL END,
                     closed_reason = CASE WHEN u.open_amount = 0 THEN %s ELSE '' END
                 FROM {CHANGED} u
@@ -336,7 +328,7 @@ def _insert_new(cursor, batch: ImportBatch, now, counts: ApplyCounts) -> None:
                              closed_reason, created_by_import_id, created_at, updated_at)
             SELECT {uuid}, r.debtor_id, r.number, r.issue_date, r.due_date, r.amount,
                    r.open_amount, 0, COALESCE(NULLIF(r.currency, ''), r.debtor_currency),
-                   {_status_sql("r.open_amount", "r.amount")}, r.is_synthetic, '', %s, %s, %s
+                   {invoice_status_sql("r.open_amount", "r.amount")}, r.is_synthetic, '', %s, %s, %s
             FROM {ROWS} r
             WHERE r.invoice_id IS NULL""",
         [batch.pk, now, now],
