@@ -142,3 +142,54 @@ def test_every_url_namespace_in_a_template_is_known():
     for path in (ROOT / "templates").rglob("*.html"):
         unknown |= set(URL_TAG.findall(path.read_text())) - set(NAMESPACE_APP) - {"api", "admin"}
     assert unknown == set()
+
+
+# ---------------------------------------------------------------- sizes
+
+MAX_MODULE_LINES = 500
+MAX_FUNCTION_LINES = 80
+# Not code but content: talk tracks, objections and phrase rules as data.
+CONTENT = ROOT / "scripts_library" / "content"
+# Functions allowed to be longer, by qualified name, with the reason.
+LONG_FUNCTIONS: dict[str, str] = {}
+
+
+def _sized_sources():
+    for path in code_sources():
+        if CONTENT not in path.parents:
+            yield path
+
+
+def test_no_module_is_over_500_lines():
+    long = {
+        str(path.relative_to(ROOT)): n
+        for path in _sized_sources()
+        if (n := len(path.read_text().splitlines())) > MAX_MODULE_LINES
+    }
+    assert long == {}
+
+
+def _functions(tree: ast.AST, prefix: str = ""):
+    for node in ast.iter_child_nodes(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            name = f"{prefix}{node.name}"
+            yield name, node
+            yield from _functions(node, f"{name}.")
+        elif isinstance(node, ast.ClassDef):
+            yield from _functions(node, f"{prefix}{node.name}.")
+
+
+def test_no_function_is_over_80_lines():
+    long = {}
+    for path in _sized_sources():
+        module = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        for name, node in _functions(ast.parse(path.read_text())):
+            lines = node.end_lineno - node.lineno + 1
+            if lines > MAX_FUNCTION_LINES and f"{module}.{name}" not in LONG_FUNCTIONS:
+                long[f"{module}.{name}"] = lines
+    assert long == {}
+
+
+def test_the_complexity_limit_is_set_in_ruff():
+    text = (ROOT / "pyproject.toml").read_text()
+    assert '"C90"' in text and "max-complexity = 25" in text
