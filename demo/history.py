@@ -1,0 +1,265 @@
+"""The collection history of a debtor over the last 60 days: calls, messages,
+visits and letters, told after the story its type was given (`SCENARIOS`).
+Promises come from `demo.promises`."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from debtors.models import Channel, DebtorType
+from followups.models import Interaction
+
+from .generator_base import DAY, GeneratorBase
+from .scenarios import NOISE_CALLS
+from .state import _Debtor
+from .tables import format_money
+from .texts import NOTES
+
+
+class HistoryMixin(GeneratorBase):
+    """Interaction rows and the stories they tell."""
+
+    def _contact_for(self, st: _Debtor) -> tuple[int, str]:
+        return st.contacts[0] if self.rand() < 0.75 else self._one(st.contacts)
+
+    def _note(self, st: _Debtor, key: str, **values: object) -> str:
+        return self._one(NOTES[st.language][key]).format(**values)
+
+    def _touch(
+        self,
+        st: _Debtor,
+        when: dt.datetime,
+        channel: str,
+        outcome: str,
+        note: str,
+        *,
+        contact: tuple[int, str] | None = None,
+        inbound: bool = False,
+    ) -> int:
+        contact = contact or self._contact_for(st)
+        if channel == Channel.CALL:
+            short = outcome in (Interaction.Outcome.NO_ANSWER, Interaction.Outcome.BUSY)
+            seconds = self._int(20, 45) if short else self._int(60, 720)
+            ended: dt.datetime | None = when + dt.timedelta(seconds=seconds)
+        elif channel == Channel.VISIT:
+            ended = when + dt.timedelta(minutes=self._int(30, 90))
+        else:
+            ended = None
+        interaction_id = self._id("interaction")
+        self.rows["interaction"].append(
+            (
+                interaction_id,
+                self._uuid(),
+                st.id,
+                contact[0],
+                st.worker,
+                channel,
+                Interaction.Direction.INBOUND if inbound else Interaction.Direction.OUTBOUND,
+                when,
+                ended,
+                outcome,
+                outcome in Interaction.CONVERSATION_OUTCOMES,
+                note,
+                [],
+                None,
+                "",
+                ended or when,
+            )
+        )
+        return interaction_id
+
+    def _noise(self, st: _Debtor, days_ago: int) -> None:
+        """An unanswered attempt, a reminder message, or now and then a wrong number."""
+        rand = self.rand
+        when = self._moment(st, self._past_day(days_ago, st))
+        roll = rand()
+        if roll < 0.45:
+            outcome = NOISE_CALLS.pick(rand)
+            contact = self._contact_for(st)
+            self._touch(
+                st,
+                when,
+                Channel.CALL,
+                outcome,
+                self._note(st, outcome, name=contact[1]),
+                contact=contact,
+            )
+        elif roll < 0.75:
+            self._touch(
+                st,
+                when,
+                Channel.SMS,
+                Interaction.Outcome.SENT,
+                self._note(st, "sms", amount=self._overdue_text(st)),
+            )
+        elif roll < 0.97 or len(st.contacts) < 2:
+            self._touch(st, when, Channel.EMAIL, Interaction.Outcome.SENT, self._note(st, "email"))
+        else:
+            self._touch(
+                st,
+                when,
+                Channel.CALL,
+                Interaction.Outcome.WRONG_NUMBER,
+                self._note(st, "wrong_number"),
+                contact=st.contacts[-1],
+            )
+
+    def _overdue_text(self, st: _Debtor) -> str:
+        return format_money(st.overdue_payable(self.today) or st.payable(), st.market.symbol)
+
+    def _history(self, st: _Debtor) -> None:
+        """Calls, messages, visits and promises over the last 60 days, after a
+        story that suits the debtor's type (`SCENARIOS`)."""
+        scenario = st.scenario
+        if st.payable() <= 0 and scenario != "dispute":
+            scenario = "quiet"
+        for _ in range(self._int(0, 2) if scenario != "quiet" else self._int(1, 3)):
+            self._noise(st, self._int(30, 60))
+        for opened in st.dispute_moments:
+            self._dispute_calls(st, opened)
+        self._story(st, scenario)
+
+    def _dispute_calls(self, st: _Debtor, opened: dt.datetime) -> None:
+        """The call that raised a dispute, and the documents emailed after it."""
+        contact = st.contacts[0]
+        self._touch(
+            st,
+            opened,
+            Channel.CALL,
+            Interaction.Outcome.DISPUTE,
+            self._note(st, "dispute", name=contact[1]),
+            contact=contact,
+        )
+        day = self._working_day(st, opened.date() + self._int(1, 3) * DAY, back=False)
+        if day < self.today:
+            self._touch(
+                st,
+                self._moment(st, day),
+                Channel.EMAIL,
+                Interaction.Outcome.SENT,
+                self._note(st, "email_docs"),
+                contact=contact,
+            )
+
+    def _story(self, st: _Debtor, scenario: str) -> None:
+        """The part of the history that makes the scenario: promises kept,
+        broken or pending, a claimed payment, a refusal, a callback."""
+        if scenario == "kept":
+            self._promise(st, outcome="kept", instalments=1, made_ago=self._int(12, 30))
+            if self.rand() < 0.4:
+                self._touch(
+                    st,
+                    self._moment(st, self._past_day(self._int(1, 3), st)),
+                    Channel.EMAIL,
+                    Interaction.Outcome.SENT,
+                    self._note(st, "thanks"),
+                )
+        elif scenario == "says_paid":
+            day = self._past_day(self._int(3, 20), st)
+            contact = st.contacts[0]
+            self._touch(
+                st,
+                self._moment(st, day),
+                Channel.CALL,
+                Interaction.Outcome.PAID,
+                self._note(st, "paid", name=contact[1]),
+                contact=contact,
+            )
+            self._pay(st, st.overdue_payable(self.today) or st.payable(), day - DAY)
+        elif scenario == "pending":
+            self._promise(st, outcome="pending", instalments=1, made_ago=self._int(1, 6))
+        elif scenario == "plan_running":
+            self._promise(
+                st, outcome="running", instalments=self._int(3, 4), made_ago=self._int(15, 40)
+            )
+        elif scenario == "plan_new":
+            self._promise(
+                st, outcome="pending", instalments=self._int(2, 4), made_ago=self._int(1, 7)
+            )
+        elif scenario == "partly":
+            self._promise(
+                st, outcome="partly", instalments=self._int(1, 2), made_ago=self._int(25, 50)
+            )
+        elif scenario in ("broken", "broken_then_pending"):
+            self._promise(st, outcome="broken", instalments=1, made_ago=self._int(20, 45))
+            for _ in range(self._int(1, 3)):
+                self._noise(st, self._int(6, 15))
+            if scenario == "broken_then_pending":
+                self._promise(st, outcome="pending", instalments=1, made_ago=self._int(1, 5))
+            else:
+                self._callback_or_talk(st)
+                st.escalated = st.debtor_type == DebtorType.STALLING and self.rand() < 0.4
+        elif scenario == "refused":
+            self._refusal(st)
+        elif scenario == "dispute" and st.payable() > 0 and self.rand() < 0.35:
+            # Pay the undisputed part first.
+            self._promise(st, outcome="pending", instalments=1, made_ago=self._int(1, 6))
+        elif scenario == "quiet" and self.rand() < 0.3:
+            self._callback_or_talk(st)
+
+    def _refusal(self, st: _Debtor) -> None:
+        for _ in range(self._int(2, 3)):
+            self._noise(st, self._int(15, 40))
+        contact = st.contacts[0]
+        day = self._past_day(self._int(8, 14), st)
+        self._touch(
+            st,
+            self._moment(st, day, afternoon=True),
+            Channel.CALL,
+            Interaction.Outcome.REFUSED,
+            self._note(st, "refused", name=contact[1]),
+            contact=contact,
+        )
+        day = self._past_day(self._int(2, 6), st)
+        if st.market.country == "CN":  # the team can call in person
+            self._touch(
+                st,
+                self._moment(st, day),
+                Channel.VISIT,
+                Interaction.Outcome.RIGHT_PARTY,
+                self._note(st, "visit", name=contact[1]),
+                contact=contact,
+            )
+        else:
+            self._touch(
+                st,
+                self._moment(st, day),
+                Channel.LETTER,
+                Interaction.Outcome.SENT,
+                self._note(st, "letter"),
+                contact=contact,
+            )
+        st.escalated = True
+
+    def _callback_or_talk(self, st: _Debtor) -> None:
+        contact = st.contacts[0]
+        when = self._moment(st, self._past_day(self._int(1, 4), st))
+        if self.rand() < 0.6:
+            self._touch(
+                st,
+                when,
+                Channel.CALL,
+                Interaction.Outcome.CALLBACK,
+                self._note(st, "callback", name=contact[1]),
+                contact=contact,
+            )
+            st.callback_at = when
+        elif self.rand() < 0.5:
+            self._touch(
+                st,
+                when,
+                Channel.CALL,
+                Interaction.Outcome.RIGHT_PARTY,
+                self._note(st, "inbound", name=contact[1]),
+                contact=contact,
+                inbound=True,
+            )
+        else:
+            self._touch(
+                st,
+                when,
+                Channel.CALL,
+                Interaction.Outcome.RIGHT_PARTY,
+                self._note(st, "right_party", name=contact[1], amount=self._overdue_text(st)),
+                contact=contact,
+            )

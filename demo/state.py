@@ -1,0 +1,119 @@
+"""What the generator is given (`DemoParams`, the `Staff` ids) and what it
+remembers about one debtor while making its rows (`_Debtor`, `_Inv`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from accounts.models import Language
+
+from .markets import City, Market
+
+
+@dataclass(frozen=True)
+class Staff:
+    """Primary keys of the demo users and teams the rows refer to."""
+
+    team_east: int
+    team_na: int
+    collector: int
+    collector2: int
+    collector3: int
+    manager: int
+    manager2: int
+    finance: int
+
+    @property
+    def collectors(self) -> dict[str, int]:
+        return {
+            "collector": self.collector,
+            "collector2": self.collector2,
+            "collector3": self.collector3,
+        }
+
+
+@dataclass(frozen=True)
+class DemoParams:
+    today: dt.date
+    debtors: int = 300
+    seed: int = 42
+    invoices_per_debtor: int | None = None
+    # Share of debtors (percent) given calls, promises and follow-ups. None: all
+    # of them for up to 20,000 debtors, then 30%, so a huge book stays quick.
+    history_percent: int | None = None
+
+    @property
+    def history_share(self) -> int:
+        if self.history_percent is not None:
+            return self.history_percent
+        return 100 if self.debtors <= 20_000 else 30
+
+
+# --------------------------------------------------------------------------- state
+
+
+class _Inv:
+    __slots__ = ("id", "number", "issue", "due", "amount", "open", "disputed", "closed_on")
+
+    def __init__(self, id_: int, number: str, issue: dt.date, due: dt.date, amount: int) -> None:
+        self.id = id_
+        self.number = number
+        self.issue = issue
+        self.due = due
+        self.amount = amount
+        self.open = amount
+        self.disputed = 0
+        self.closed_on: dt.date | None = None
+
+    @property
+    def payable(self) -> int:
+        """Open money that a payment may settle: the undisputed part."""
+        if self.open <= 0:
+            return 0
+        return self.open - min(self.disputed, self.open)
+
+
+@dataclass(eq=False)
+class _Debtor:
+    id: int
+    index: int
+    market: Market
+    city: City
+    zone: ZoneInfo
+    debtor_type: str
+    scenario: str
+    collector: int | None
+    team: int
+    manager: int
+    language: str
+    money_days: list[int]
+    working_days: list[int]
+    preferred_channel: str
+    contactable: bool
+    contacts: list[tuple[int, str]] = field(default_factory=list)  # (id, name)
+    invoices: list[_Inv] = field(default_factory=list)
+    open_disputes: list[int] = field(default_factory=list)  # dispute ids
+    dispute_moments: list[dt.datetime] = field(default_factory=list)
+    pending: list[tuple[int, int, dt.date, str]] = field(default_factory=list)
+    broken: bool = False
+    callback_at: dt.datetime | None = None
+    escalated: bool = False
+    followup_keys: set[tuple[str, dt.datetime]] = field(default_factory=set)
+    next_action_at: dt.datetime | None = None
+
+    @property
+    def worker(self) -> int:
+        """Who makes the calls: the assigned collector, else the team's manager."""
+        return self.collector or self.manager
+
+    @property
+    def lang_index(self) -> int:
+        return 0 if self.language == Language.ZH_HANS else 1
+
+    def payable(self) -> int:
+        return sum(inv.payable for inv in self.invoices)
+
+    def overdue_payable(self, today: dt.date) -> int:
+        return sum(inv.payable for inv in self.invoices if inv.due < today)
