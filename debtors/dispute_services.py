@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.selectors import team_manager
 from accounts.services import audit_record
 from collections_crm.exceptions import ApplicationError
 from collections_crm.lib.money import quantize_money
@@ -27,14 +28,7 @@ OPEN_DISPUTE_STATUSES = (Dispute.Status.OPEN, Dispute.Status.ESCALATED)
 
 def _dispute_owner_default(debtor: Debtor, actor: User) -> User:
     """The team's manager owns a dispute unless somebody else is named."""
-    manager = (
-        User.objects.filter(role=User.Role.MANAGER, team_id=debtor.team_id, is_active=True)
-        .order_by("id")
-        .first()
-        if debtor.team_id
-        else None
-    )
-    return manager or actor
+    return team_manager(debtor.team_id) or actor
 
 
 @transaction.atomic
