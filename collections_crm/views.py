@@ -10,6 +10,7 @@ from debtors.models import DebtorType
 from debtors.permissions import debtor_queryset_for_user
 from debtors.selectors import debtor_list
 from desk.queue_views import queue_filters, session_holder
+from followups.permissions import user_works_queue
 from followups.queue import bucket_choices, queue_for
 from reports.selectors import portfolio_totals, team_overview
 
@@ -35,9 +36,10 @@ def home(request):
     else:
         template = "home/collector.html"
         context["debtors"] = debtor_list(user=user)[:HOME_ROWS]
-        filters = queue_filters(request.GET)
-        context["queue"] = queue_for(user, filters=filters, holder=session_holder(request))
-        context.update(filters=filters, types=DebtorType.choices, buckets=bucket_choices())
+        if user_works_queue(user):
+            filters = queue_filters(request.GET)
+            context["queue"] = queue_for(user, filters=filters, holder=session_holder(request))
+            context.update(filters=filters, types=DebtorType.choices, buckets=bucket_choices())
     return render(request, template, context)
 
 

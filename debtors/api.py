@@ -3,6 +3,7 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from .aging import debtor_aging
 from .permissions import debtor_get_for_user
 from .selectors import DebtorFilters, debtor_list
 
@@ -24,6 +25,32 @@ class DebtorOutputSerializer(serializers.Serializer):
     )
 
 
+class BucketAmountSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    low = serializers.IntegerField(allow_null=True, help_text="Lowest days past due.")
+    high = serializers.IntegerField(allow_null=True, help_text="Highest days past due.")
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+
+class CurrencyAgingSerializer(serializers.Serializer):
+    """One currency's open invoices by days past due (``debtors.aging``)."""
+
+    currency = serializers.CharField()
+    buckets = BucketAmountSerializer(many=True)
+    open_total = serializers.DecimalField(max_digits=14, decimal_places=2)
+    overdue_total = serializers.DecimalField(max_digits=14, decimal_places=2)
+    disputed_total = serializers.DecimalField(max_digits=14, decimal_places=2)
+    invoice_count = serializers.IntegerField()
+
+
+class DebtorDetailOutputSerializer(DebtorOutputSerializer):
+    """A debtor with the aging of its open invoices, per currency (amounts are
+    never added across currencies; ``open_balance`` is in ``currency`` only)."""
+
+    aging = CurrencyAgingSerializer(many=True)
+
+
 class DebtorListApi(ListAPIView):
     """The caller's debtors, highest priority first."""
 
@@ -41,8 +68,9 @@ class DebtorListApi(ListAPIView):
 
 
 class DebtorDetailApi(APIView):
-    serializer_class = DebtorOutputSerializer
+    serializer_class = DebtorDetailOutputSerializer
 
     def get(self, request, public_id):
         debtor = debtor_get_for_user(request.user, public_id)
-        return Response(DebtorOutputSerializer(debtor).data)
+        aging = CurrencyAgingSerializer(debtor_aging(debtor), many=True).data
+        return Response({**DebtorOutputSerializer(debtor).data, "aging": aging})

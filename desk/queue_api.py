@@ -6,9 +6,10 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from followups.permissions import user_works_queue
 from followups.queue import QueueItem, claim_release, queue_for, queue_next
 
-from .queue_views import queue_filters, user_works_queue
+from .queue_views import queue_filters
 
 HOLDER_HEADER = "X-Claim-Holder"
 

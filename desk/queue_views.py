@@ -7,21 +7,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.models import User
+from debtors.aging import bucket_named
 from debtors.models import DebtorType
-from followups.queue import (
-    BUCKETS,
-    QueueFilters,
-    bucket_choices,
-    claim_release,
-    queue_for,
-    queue_next,
-)
-
-
-def user_works_queue(user: User) -> bool:
-    """Collectors work the queue; managers have one for the steps assigned to them."""
-    return user.is_authenticated and user.role in (User.Role.COLLECTOR, User.Role.MANAGER)
+from followups.permissions import user_works_queue
+from followups.queue import QueueFilters, bucket_choices, claim_release, queue_for, queue_next
 
 
 def session_holder(request) -> str:
@@ -37,7 +26,7 @@ def queue_filters(params) -> QueueFilters:
     bucket = params.get("bucket", "")
     return QueueFilters(
         debtor_type=debtor_type if debtor_type in DebtorType.values else "",
-        bucket=bucket if bucket in BUCKETS else "",
+        bucket=bucket if bucket_named(bucket) else "",
         open_now=params.get("open_now") in ("1", "on", "true"),
     )
 

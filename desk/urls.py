@@ -4,6 +4,7 @@ prefixes they always had (``/debtors/…``, ``/followups/…``)."""
 from django.urls import path
 
 from . import queue_views, views, visit_views
+from . import workspace_side_views as side
 from . import workspace_views as ws
 
 app_name = "desk"
@@ -24,21 +25,23 @@ urlpatterns = [
     path(f"{VISIT}/pack/", visit_views.visit_pack_html_view, name="visit-pack-preview"),
     # The debtor workspace's forms (log an outcome, promise, dispute, callback...).
     path(f"{WS}/log/", ws.log_view, name="ws-log"),
-    path(f"{WS}/promise/", ws.promise_view, name="ws-promise"),
-    path(f"{WS}/dispute/", ws.dispute_view, name="ws-dispute"),
+    path(f"{WS}/promise/", side.promise_view, name="ws-promise"),
+    path(f"{WS}/dispute/", side.dispute_view, name="ws-dispute"),
     path(
         f"{WS}/dispute/<uuid:dispute_id>/escalate/",
-        ws.dispute_escalate_view,
+        side.dispute_escalate_view,
         name="ws-dispute-escalate",
     ),
-    path(f"{WS}/callback/", ws.callback_view, name="ws-callback"),
-    path(f"{WS}/escalate/", ws.escalate_view, name="ws-escalate"),
-    path(f"{WS}/type/", ws.type_view, name="ws-type"),
+    path(f"{WS}/callback/", side.callback_view, name="ws-callback"),
+    path(f"{WS}/escalate/", side.escalate_view, name="ws-escalate"),
+    path(f"{WS}/type/", side.type_view, name="ws-type"),
 ]
 
 # Each side form alone, fresh: loaded into its panel when it opens (htmx), or a
 # page of its own without JS.
 urlpatterns += [
-    path(f"{WS}/{name}/form/", ws.side_form_view, {"name": f"{name}_form"}, name=f"ws-{name}-form")
+    path(
+        f"{WS}/{name}/form/", side.side_form_view, {"name": f"{name}_form"}, name=f"ws-{name}-form"
+    )
     for name in ("promise", "dispute", "callback", "escalate", "type")
 ]

@@ -1,35 +1,36 @@
 """The visit pack: what DOMAIN.md says to bring to a field visit (002).
 
-The statement of open invoices with totals per aging bucket, the invoices with
-their contract references, the payment records, the history of calls,
-promises and disputes, who decides, and the visit talk track for the debtor's
-type in the debtor's language. ``visit_pack_context`` reads it in a fixed
-number of queries whatever the number of invoices; at most
-``MAX_PACK_INVOICES`` rows are listed.
+The statement of open invoices with totals per aging bucket and currency
+(``debtors.aging``), the invoices with their contract references, the payment
+records, the history of calls, promises and disputes, who decides, and the
+visit talk track for the debtor's type in the debtor's language.
+``visit_pack_context`` reads it in a fixed number of queries whatever the
+number of invoices; at most ``MAX_PACK_INVOICES`` rows are listed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts.models import User
+from collections_crm.lib.money import money_text
 from collections_crm.lib.pdf import html_to_pdf
+from collections_crm.lib.zones import local_today
+from debtors.aging import debtor_aging
 from debtors.models import Channel, Contact, Debtor, Invoice, Payment, PaymentAllocation
 from followups import policy
 from followups.models import FollowUp
 from followups.selectors import debtor_timeline
 from followups.visits import visit_local_text
 from scripts_library.models import Stage
-from scripts_library.rendering import format_invoice_numbers, format_money, track_render
+from scripts_library.rendering import format_invoice_numbers, track_render
 from scripts_library.selectors import render_context_for_debtor, track_select
 
 # A visit talks about the oldest items; beyond this the pack says how many more
@@ -38,36 +39,9 @@ MAX_PACK_INVOICES = 60
 MAX_PACK_PAYMENTS = 10
 MAX_PACK_CONTACTS = 20
 MAX_PACK_HISTORY = 20
-# (key, label, lowest days past due, highest); None = open-ended. "current" is
-# everything not yet due (days past due <= 0).
-AGING_BUCKETS = (
-    ("current", gettext_lazy("Not yet due"), None, 0),
-    ("d1_30", gettext_lazy("1–30 days"), 1, 30),
-    ("d31_60", gettext_lazy("31–60 days"), 31, 60),
-    ("d61_90", gettext_lazy("61–90 days"), 61, 90),
-    ("d91_180", gettext_lazy("91–180 days"), 91, 180),
-    ("d181", gettext_lazy("Over 180 days"), 181, None),
-)
 
 
 # ------------------------------------------------------------------------- pack
-
-
-@dataclass(frozen=True)
-class BucketTotal:
-    key: str
-    label: str
-    amount: str
-
-
-@dataclass(frozen=True)
-class CurrencyStatement:
-    currency: str
-    invoice_count: int
-    open_total: str
-    overdue_total: str
-    disputed_total: str
-    buckets: list[BucketTotal]
 
 
 @dataclass(frozen=True)
@@ -102,61 +76,7 @@ class HistoryRow:
     user: str
 
 
-def _bucket_filter(today: dt.date, low: int | None, high: int | None) -> Q:
-    """Open invoices whose days past due (today - due date) lie in [low, high]."""
-    q = Q()
-    if high is not None:
-        q &= Q(due_date__gte=today - dt.timedelta(days=high))
-    if low is not None:
-        q &= Q(due_date__lte=today - dt.timedelta(days=low))
-    return q
-
-
-def _statement(debtor: Debtor, today: dt.date, language: str) -> list[CurrencyStatement]:
-    """Totals per currency (money is never summed across currencies), one query."""
-    sums = {
-        f"bucket_{key}": Sum("open_amount", filter=_bucket_filter(today, low, high))
-        for key, _label, low, high in AGING_BUCKETS
-    }
-    rows = (
-        Invoice.objects.filter(debtor=debtor)
-        .exclude(open_amount=0)
-        .order_by()
-        .values("currency")
-        .annotate(
-            count=Count("id"),
-            open=Sum("open_amount"),
-            overdue=Sum("open_amount", filter=Q(due_date__lt=today)),
-            disputed=Sum("disputed_amount"),
-            **sums,
-        )
-        .order_by("currency")
-    )
-    zero = Decimal("0.00")
-    statements = []
-    for row in rows:
-        currency = row["currency"]
-
-        def money(value, currency=currency):
-            return format_money(value or zero, currency, language)
-
-        statements.append(
-            CurrencyStatement(
-                currency=currency,
-                invoice_count=row["count"],
-                open_total=money(row["open"]),
-                overdue_total=money(row["overdue"]),
-                disputed_total=money(row["disputed"]),
-                buckets=[
-                    BucketTotal(key, str(label), money(row[f"bucket_{key}"]))
-                    for key, label, _low, _high in AGING_BUCKETS
-                ],
-            )
-        )
-    return statements
-
-
-def _invoice_rows(debtor: Debtor, today: dt.date, language: str) -> list[InvoiceRow]:
+def _invoice_rows(debtor: Debtor, today: dt.date) -> list[InvoiceRow]:
     invoices = (
         Invoice.objects.filter(debtor=debtor)
         .exclude(open_amount=0)
@@ -184,10 +104,10 @@ def _invoice_rows(debtor: Debtor, today: dt.date, language: str) -> list[Invoice
                 issue_date=invoice.issue_date,
                 due_date=invoice.due_date,
                 days_past_due=days if days > 0 else None,
-                amount=format_money(invoice.amount, invoice.currency, language),
-                open_amount=format_money(invoice.open_amount, invoice.currency, language),
+                amount=money_text(invoice.amount, invoice.currency),
+                open_amount=money_text(invoice.open_amount, invoice.currency),
                 disputed_amount=(
-                    format_money(invoice.disputed_amount, invoice.currency, language)
+                    money_text(invoice.disputed_amount, invoice.currency)
                     if invoice.disputed_amount
                     else ""
                 ),
@@ -209,7 +129,7 @@ def _payment_rows(debtor: Debtor, language: str) -> list[PaymentRow]:
     return [
         PaymentRow(
             received_on=p.received_on,
-            amount=format_money(p.amount, p.currency, language),
+            amount=money_text(p.amount, p.currency),
             method=p.get_method_display(),
             reference=p.reference,
             invoices=format_invoice_numbers(
@@ -234,7 +154,7 @@ def _history_rows(debtor: Debtor, zone, language: str) -> list[HistoryRow]:
                 kind=kinds.get(e.kind, e.kind),
                 title=e.title,
                 detail=e.detail,
-                amount=format_money(e.amount, e.currency, language) if e.amount else "",
+                amount=money_text(e.amount, e.currency) if e.amount else "",
                 user=e.user,
             )
         )
@@ -249,11 +169,12 @@ def visit_pack_context(*, debtor: Debtor, user: User) -> dict:
     language = debtor.language
     zone = policy.calendar_zone(debtor)
     now = timezone.now()
-    today = now.astimezone(zone).date()
+    today = local_today(debtor, now)
 
-    statements = _statement(debtor, today, language)
+    # Per currency (never added across currencies), in one aggregate query.
+    statements = debtor_aging(debtor, now=now)
     invoice_count = sum(s.invoice_count for s in statements)
-    invoices = _invoice_rows(debtor, today, language)
+    invoices = _invoice_rows(debtor, today)
     contacts: list[Contact] = list(
         debtor.contacts.order_by("-is_decision_maker", "-is_primary", "name")[:MAX_PACK_CONTACTS]
     )
@@ -295,14 +216,10 @@ def visit_pack_context(*, debtor: Debtor, user: User) -> dict:
         "visit": visit,
         "visit_when": visit_local_text(visit, debtor) if visit else "",
         "summary": {
-            "open_balance": format_money(debtor.open_balance, debtor.currency, language),
-            "overdue_balance": format_money(debtor.overdue_balance, debtor.currency, language),
-            "disputed_balance": format_money(debtor.disputed_balance, debtor.currency, language),
             "days_past_due": debtor.max_days_past_due,
             "oldest_due_date": debtor.oldest_due_date,
         },
         "statements": statements,
-        "bucket_labels": [str(label) for _key, label, _low, _high in AGING_BUCKETS],
         "invoices": invoices,
         "invoice_count": invoice_count,
         "more_invoices": max(invoice_count - len(invoices), 0),

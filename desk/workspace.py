@@ -2,6 +2,7 @@
 
 The checklist per debtor type, the debtor's moment now, contacts in the order
 to ask for them, invoices grouped for the page and the tone check of a note.
+The aging is ``debtors.aging``'s (per currency).
 The writes made from the page (log an outcome, promise, callback, escalate)
 live in ``followups.outcomes``.
 """
@@ -10,9 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
 
-from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy
 
 from debtors.models import Channel, Contact, Debtor, DebtorType, Invoice
@@ -78,67 +77,6 @@ class Moment:
     good: bool
     explanation: str
     problems: list[str]
-
-
-# Days past due at most, per bucket; past the last: "90+".
-AGING_BUCKETS = (("1-30", 30), ("31-60", 60), ("61-90", 90))
-
-
-def aging_buckets(
-    *, debtor: Debtor, today: dt.date, invoices: list[Invoice] | None = None
-) -> list[tuple[str, Decimal]]:
-    """Open amounts by days past due: from the debtor's invoices when the caller
-    has read them all already, else in one aggregate query."""
-
-    def ago(days: int) -> dt.date:
-        return today - dt.timedelta(days=days)
-
-    if invoices is not None:
-        names = ["current", *(name for name, _days in AGING_BUCKETS), "90+"]
-        sums = dict.fromkeys(names, Decimal("0.00"))
-        for invoice in invoices:
-            if invoice.open_amount == 0:
-                continue
-            late = (today - invoice.due_date).days
-            if late <= 0:
-                sums["current"] += invoice.open_amount
-            else:
-                name = next((n for n, days in AGING_BUCKETS if late <= days), "90+")
-                sums[name] += invoice.open_amount
-        return list(sums.items())
-
-    total = Sum("open_amount", default=Decimal("0.00"))
-    sums = (
-        Invoice.objects.filter(debtor=debtor)
-        .exclude(open_amount=0)
-        .aggregate(
-            current=Sum("open_amount", filter=Q(due_date__gte=today), default=Decimal("0.00")),
-            d30=Sum(
-                "open_amount",
-                filter=Q(due_date__lt=today, due_date__gte=ago(30)),
-                default=Decimal("0.00"),
-            ),
-            d60=Sum(
-                "open_amount",
-                filter=Q(due_date__lt=ago(30), due_date__gte=ago(60)),
-                default=Decimal("0.00"),
-            ),
-            d90=Sum(
-                "open_amount",
-                filter=Q(due_date__lt=ago(60), due_date__gte=ago(90)),
-                default=Decimal("0.00"),
-            ),
-            over=Sum("open_amount", filter=Q(due_date__lt=ago(90)), default=Decimal("0.00")),
-            total=total,
-        )
-    )
-    return [
-        ("current", sums["current"]),
-        ("1-30", sums["d30"]),
-        ("31-60", sums["d60"]),
-        ("61-90", sums["d90"]),
-        ("90+", sums["over"]),
-    ]
 
 
 def moment_now(*, debtor: Debtor, now: dt.datetime) -> Moment:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from types import SimpleNamespace
 
 from django.db import connection, transaction
 from django.urls import reverse
@@ -28,6 +27,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from collections_crm.lib.zones import day_bounds
+from debtors import aging
 from debtors.models import Channel, Debtor, DebtorType
 
 from . import policy, timing
@@ -61,20 +61,17 @@ TYPE_POINTS = {
     DebtorType.DISPUTE: 10,
     DebtorType.UNKNOWN: 25,
 }
-BUCKETS = {
-    "current": (None, 0),
-    "1-30": (1, 30),
-    "31-60": (31, 60),
-    "61-90": (61, 90),
-    "90+": (91, None),
-}
 
 
 def bucket_choices() -> list[tuple[str, str]]:
-    """The days-past-due filter's options: (key, label in the reader's language)."""
-    labels = {"current": _("Not yet due"), "90+": _("Over 90 days")}
-    return [(key, labels.get(key, _("%(range)s days") % {"range": key.replace("-", "–")}))
-            for key in BUCKETS]  # fmt: skip
+    """The days-past-due filter's options (``debtors.aging``'s buckets, on the
+    debtor's ``max_days_past_due``): (key, label in the reader's language)."""
+    return [(b.key, str(b.label)) for b in aging.BUCKETS]
+
+
+def _days_past_due(bucket_key: str) -> tuple[int | None, int | None] | None:
+    bucket = aging.bucket_named(bucket_key)
+    return None if bucket is None else (bucket.low, bucket.high)
 
 
 @dataclass(frozen=True)
@@ -154,6 +151,89 @@ def _chips_for(followup, debtor, now, promise_due_today: bool, moment) -> list[C
     return chips
 
 
+@dataclass
+class _Candidates:
+    """The candidate rows boiled down: each debtor's most urgent follow-up and
+    what the rows said about that debtor."""
+
+    best: list[FollowUp] = field(default_factory=list)
+    mine: set[int] = field(default_factory=set)  # claimed by this holder, lease live
+    promise_today: set[int] = field(default_factory=set)
+    with_override: list[int] = field(default_factory=list)
+
+
+def _candidates(rows, *, holder: str, now: dt.datetime) -> _Candidates:
+    """One item per debtor (the rows come most urgent first)."""
+    found = _Candidates()
+    seen: set[int] = set()
+    for row in rows:
+        followup, debtor = row.followup, row.debtor
+        if debtor.id in seen:
+            continue
+        seen.add(debtor.id)
+        debtor.pk = debtor.id
+        followup.debtor = debtor
+        followup.action_label = _ACTION_LABELS.get(followup.action, followup.action)
+        found.best.append(followup)
+        expires = row.claim_expires_at
+        if holder and row.claim_holder == holder and expires and expires > now:
+            found.mine.add(debtor.id)
+        if row.has_override:
+            found.with_override.append(debtor.id)
+        if row.promise_due_today:
+            found.promise_today.add(debtor.id)
+    return found
+
+
+_HARD_BLOCKS = ("quiet_hours", "quiet_day", "conversation_gap", "no_contact", "channel_blocked")
+
+
+def _is_hard(violation) -> bool:
+    """Caps reached or quiet hours: not today / not now."""
+    return violation.code.startswith("cap") or violation.code in _HARD_BLOCKS
+
+
+def _items(found: _Candidates, *, now: dt.datetime, filters: QueueFilters) -> list[QueueItem]:
+    """The candidates checked against the contact policy at ``now``, with
+    their chips and scores (unsorted)."""
+    histories = policy.histories([f.debtor_id for f in found.best], now=now)
+    overrides = policy.overrides_for(found.with_override)
+    items: list[QueueItem] = []
+    moments: dict = {}
+    for followup in found.best:
+        debtor = followup.debtor
+        calendar = policy.calendar_for(debtor)
+        limits = policy.limits_for(
+            debtor, override=overrides.get(debtor.id), reason=followup.reason
+        )
+        blocked = timing.check(calendar, limits, histories.get(debtor.id, []), followup.action, now)
+        if any(_is_hard(v) for v in blocked) or (filters.open_now and blocked):
+            continue
+        moment = None
+        if not blocked:
+            if calendar not in moments:  # debtors share calendars: score the moment once
+                slot = timing.slot_at(calendar, now)
+                moments[calendar] = slot if slot.prior >= GOOD_PRIOR else None
+            moment = moments[calendar]
+        chips = _chips_for(followup, debtor, now, debtor.id in found.promise_today, moment)
+        if blocked:
+            # Their office is closed or at lunch: today's work, but not now.
+            chips.append(Chip("not_now", NOT_NOW_POINTS, blocked[0].message))
+        items.append(
+            QueueItem(
+                followup=followup,
+                debtor=debtor,
+                score=sum(c.points for c in chips),
+                chips=chips,
+                local_time=now.astimezone(policy.calendar_zone(debtor)),
+                good_now=moment is not None,
+                callable_now=not blocked,
+                claimed_by_me=debtor.id in found.mine,
+            )
+        )
+    return items
+
+
 def queue_for(
     user: User,
     *,
@@ -177,76 +257,9 @@ def queue_for(
         debtor_fields=_DEBTOR_FIELDS,
         limit=CANDIDATES,
         debtor_type=filters.debtor_type,
-        days_past_due=BUCKETS.get(filters.bucket),
+        days_past_due=_days_past_due(filters.bucket),
     )
-    seen: set[int] = set()
-    mine: set[int] = set()
-    promise_today: set[int] = set()
-    with_override: list[int] = []
-    best: list[SimpleNamespace] = []
-    for row in rows:  # one item per debtor: its most urgent follow-up
-        followup, debtor = row.followup, row.debtor
-        if debtor.id in seen:
-            continue
-        seen.add(debtor.id)
-        debtor.pk = debtor.id
-        followup.debtor = debtor
-        followup.action_label = _ACTION_LABELS.get(followup.action, followup.action)
-        best.append(followup)
-        expires = row.claim_expires_at
-        if holder and row.claim_holder == holder and expires and expires > now:
-            mine.add(debtor.id)
-        if row.has_override:
-            with_override.append(debtor.id)
-        if row.promise_due_today:
-            promise_today.add(debtor.id)
-    ids = [f.debtor_id for f in best]
-    histories = policy.histories(ids, now=now)
-    overrides = policy.overrides_for(with_override)
-    items: list[QueueItem] = []
-    moments: dict = {}
-    for followup in best:
-        debtor = followup.debtor
-        calendar = policy.calendar_for(debtor)
-        limits = policy.limits_for(
-            debtor, override=overrides.get(debtor.id), reason=followup.reason
-        )
-        history = histories.get(debtor.id, [])
-        blocked = timing.check(calendar, limits, history, followup.action, now)
-        hard = [
-            v
-            for v in blocked
-            if v.code.startswith("cap")
-            or v.code
-            in ("quiet_hours", "quiet_day", "conversation_gap", "no_contact", "channel_blocked")
-        ]
-        if hard:
-            continue  # caps reached or quiet hours: not today / not now
-        moment = None
-        if not blocked:
-            if calendar not in moments:  # debtors share calendars: score the moment once
-                slot = timing.slot_at(calendar, now)
-                moments[calendar] = slot if slot.prior >= GOOD_PRIOR else None
-            moment = moments[calendar]
-        if filters.open_now and blocked:
-            continue
-        chips = _chips_for(followup, debtor, now, debtor.id in promise_today, moment)
-        if blocked:
-            # Their office is closed or at lunch: today's work, but not now.
-            chips.append(Chip("not_now", NOT_NOW_POINTS, blocked[0].message))
-        local = now.astimezone(policy.calendar_zone(debtor))
-        items.append(
-            QueueItem(
-                followup=followup,
-                debtor=debtor,
-                score=sum(c.points for c in chips),
-                chips=chips,
-                local_time=local,
-                good_now=moment is not None,
-                callable_now=not blocked,
-                claimed_by_me=debtor.id in mine,
-            )
-        )
+    items = _items(_candidates(rows, holder=holder, now=now), now=now, filters=filters)
     items.sort(key=lambda i: (-i.score, i.followup.due_at, i.debtor.id))
     items = items[:limit]
     _for_the_page(items)

@@ -146,8 +146,8 @@ def test_filters_by_type_bucket_and_open_now(clock, personas):
     _call(_debtor(alice, name="Fresh Co", due=dt.date(2026, 11, 10), debtor_type="forgetful"))
     names = lambda **kw: [i.debtor.name for i in queue_for(alice, filters=QueueFilters(**kw)).items]  # noqa: E731
     assert names(debtor_type="stalling") == ["Stalling Co"]
-    assert names(bucket="1-30") == ["Fresh Co"]
-    assert names(bucket="31-60") == ["Stalling Co"]
+    assert names(bucket="d1_30") == ["Fresh Co"]
+    assert names(bucket="d31_60") == ["Stalling Co"]
     assert set(names(open_now=True)) == {"Stalling Co", "Fresh Co"}
 
 
@@ -341,8 +341,8 @@ def test_the_next_button_in_chinese_names_the_next_debtor(client, clock, persona
 @pytest.mark.parametrize(
     ("language", "words"),
     [
-        ("en", ["Not yet due", "1–30 days", "Over 90 days"]),
-        ("zh-hans", ["未到期", "1–30 天", "90 天以上"]),
+        ("en", ["Not yet due", "1–30 days", "Over 180 days"]),
+        ("zh-hans", ["未到期", "1–30 天", "180 天以上"]),
     ],
 )
 def test_the_days_past_due_filter_speaks_the_readers_language(
@@ -352,5 +352,5 @@ def test_the_days_past_due_filter_speaks_the_readers_language(
     personas.collector_a.save()
     client.force_login(personas.collector_a)
     body = client.get(reverse("desk:queue")).content.decode()
-    options = re.findall(r'<option value="(current|1-30|90\+)"[^>]*>([^<]*)</option>', body)
+    options = re.findall(r'<option value="(current|d1_30|d181)"[^>]*>([^<]*)</option>', body)
     assert [label for _key, label in options] == words
