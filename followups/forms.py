@@ -5,6 +5,7 @@ from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .engine_services import STEP_FIELDS, cadence_steps_problems, debtor_calendar_problems
 from .models import Cadence, CadenceStep, ContactPolicy, DebtorPolicyOverride, EngineSettings
 
 
@@ -32,33 +33,16 @@ class BaseStepFormSet(BaseInlineFormSet):
             for form in self.forms
             if form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
-        if not kept:
-            raise forms.ValidationError(_("A cadence needs at least one step."))
-        kept.sort(key=lambda d: d["sequence"])
-        sequences = [d["sequence"] for d in kept]
-        if len(set(sequences)) != len(sequences):
-            raise forms.ValidationError(_("Two steps have the same order number."))
-        for data in kept[:-1]:
-            if data.get("repeat_every_days"):
-                raise forms.ValidationError(_("Only the last step can repeat."))
+        problems = cadence_steps_problems(kept)
+        if problems:
+            raise forms.ValidationError(problems[0])
 
 
 StepFormSet = inlineformset_factory(
     Cadence,
     CadenceStep,
     formset=BaseStepFormSet,
-    fields=[
-        "sequence",
-        "name",
-        "action",
-        "day_offset",
-        "min_gap_days",
-        "window_days",
-        "negotiation",
-        "owner",
-        "repeat_every_days",
-        "escalate_to",
-    ],
+    fields=list(STEP_FIELDS),
     extra=1,
     can_delete=True,
 )
@@ -123,22 +107,10 @@ class DebtorCalendarForm(forms.Form):
         return sorted(set(days))
 
     def clean(self):
-        from .timing import calendar_problems
-
         data = super().clean()
         if self.errors:
             return data
-        problems = calendar_problems(
-            timezone=data["timezone"],
-            country=data["country"],
-            opens=data["business_hours_start"],
-            closes=data["business_hours_end"],
-            lunch_start=data.get("lunch_start"),
-            lunch_end=data.get("lunch_end"),
-            working_days=data["working_days"],
-            money_days=data["money_days"],
-        )
-        for problem in problems:
+        for problem in debtor_calendar_problems(data):
             self.add_error(None, problem)
         return data
 

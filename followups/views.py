@@ -1,20 +1,21 @@
-import uuid
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.services import audit_record
 from collections_crm.lib.zones import day_bounds
 from debtors.models import DebtorType
 from debtors.permissions import debtor_get_for_user
-from debtors.services import debtor_update
 
+from .engine_services import (
+    STEP_FIELDS,
+    cadence_update,
+    debtor_calendar_update,
+    engine_settings_update,
+)
 from .forms import (
     CadenceForm,
     DebtorCalendarForm,
@@ -24,8 +25,7 @@ from .forms import (
 )
 from .models import Cadence, ContactPolicy, EngineSettings, FollowUp
 from .permissions import followup_get_for_user, followup_queryset_for_user, user_manages_engine
-from .planning import plan_debtors
-from .policy import pack_values, policy_cache_clear
+from .policy import pack_values
 from .sending import followup_retry
 from .services import followup_override_policy
 
@@ -99,70 +99,64 @@ def cadence_list_view(request):
     return render(request, "followups/cadences.html", {"rows": rows})
 
 
+def _steps_from_formset(formset) -> tuple[list[dict], list[int]]:
+    """The formset as plain data: steps to keep or add, primary keys to delete."""
+    steps: list[dict] = []
+    deleted: list[int] = []
+    for form in formset.forms:
+        data = form.cleaned_data
+        if not data:
+            continue  # an empty extra row
+        step = data.get("id")
+        if data.get("DELETE"):
+            if step is not None:
+                deleted.append(step.pk)
+            continue
+        steps.append(
+            {"id": step.pk if step else None, **{name: data[name] for name in STEP_FIELDS}}
+        )
+    return steps, deleted
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def cadence_edit_view(request, debtor_type):
     _require_engine_manager(request.user)
     if debtor_type not in DebtorType.values:
         raise Http404
-    cadence, _created = Cadence.objects.get_or_create(debtor_type=debtor_type)
+    cadence = Cadence.objects.filter(debtor_type=debtor_type).first() or Cadence(
+        debtor_type=debtor_type
+    )
     form = CadenceForm(request.POST or None, instance=cadence)
     formset = StepFormSet(request.POST or None, instance=cadence)
     if request.method == "POST" and form.is_valid() and formset.is_valid():
-        before = [
-            [s.sequence, s.name, s.action, s.day_offset] for s in cadence.steps.order_by("sequence")
-        ]
-        with transaction.atomic():
-            cadence = form.save(commit=False)
-            cadence.updated_by = request.user
-            cadence.save()
-            formset.save()
-            audit_record(
+        steps, deleted = _steps_from_formset(formset)
+        try:
+            cadence_update(
                 actor=request.user,
-                action="cadence.update",
-                target=_Named(cadence, f"cadence:{cadence.debtor_type}"),
-                before={"steps": before},
-                after={
-                    "steps": [
-                        [s.sequence, s.name, s.action, s.day_offset]
-                        for s in cadence.steps.order_by("sequence")
-                    ]
-                },
+                debtor_type=debtor_type,
+                description=form.cleaned_data["description"],
+                is_active=form.cleaned_data["is_active"],
+                steps=steps,
+                deleted=deleted,
             )
-        messages.success(request, _("Cadence saved. Tonight's planning follows it."))
-        return redirect("followups:cadences")
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Cadence saved. Tonight's planning follows it."))
+            return redirect("followups:cadences")
     context = {"cadence": cadence, "form": form, "formset": formset}
     return render(request, "followups/cadence_edit.html", context)
-
-
-class _Named:
-    """For the audit: a row without a public id, named by a stable key."""
-
-    def __init__(self, instance, key: str):
-        self._meta = instance._meta
-        self.public_id = uuid.uuid5(uuid.NAMESPACE_URL, key)
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def engine_settings_view(request):
     _require_engine_manager(request.user)
-    row, _created = EngineSettings.objects.get_or_create(pk=1)
+    row = EngineSettings.objects.filter(pk=1).first() or EngineSettings(pk=1)
     form = EngineSettingsForm(request.POST or None, instance=row)
     if request.method == "POST" and form.is_valid():
-        before = {"policy_pack": EngineSettings.objects.get(pk=1).policy_pack}
-        with transaction.atomic():
-            row = form.save(commit=False)
-            row.updated_by = request.user
-            row.save()
-            audit_record(
-                actor=request.user,
-                action="engine.settings",
-                target=_Named(row, "engine-settings"),
-                before=before,
-                after={"policy_pack": row.policy_pack},
-            )
-        policy_cache_clear()
+        engine_settings_update(actor=request.user, policy_pack=form.cleaned_data["policy_pack"])
         messages.success(request, _("Contact policy pack saved."))
         return redirect("followups:settings")
     packs = [(label, pack_values(pack)[""]) for pack, label in ContactPolicy.Pack.choices]
@@ -188,8 +182,7 @@ def debtor_calendar_view(request, public_id):
     }
     form = DebtorCalendarForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        debtor_update(actor=request.user, debtor=debtor, data=form.cleaned_data)
-        plan_debtors([debtor.pk], replan=True)
+        debtor_calendar_update(actor=request.user, debtor=debtor, data=form.cleaned_data)
         messages.success(request, _("Working calendar saved; the next step was planned again."))
         return redirect("desk:debtor", public_id=debtor.public_id)
     return render(request, "followups/calendar.html", {"debtor": debtor, "form": form})
