@@ -16,7 +16,6 @@ an open next step keeps it unless the event asks to re-plan.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
@@ -24,186 +23,65 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 from django.db import connection, transaction
-from django.db.models import Count, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from accounts.selectors import team_manager_ids
 from collections_crm.lib.zones import zone_named
-from debtors.models import Channel, Contact, Debtor, DebtorType, Dispute
+from debtors.models import Channel, Contact, Debtor, Dispute
 
 from . import policy, timing
-from .defaults import cadence_steps
-from .models import (
-    Cadence,
-    CadenceState,
-    CadenceStep,
-    ContactRate,
-    FollowUp,
-    Interaction,
+from .cadence_progress import (
+    CLOSED_STATUSES,
+    NEXT_STEP_REASONS,
+    Step,
+    cadence_steps_done,
+    cadences,
+    followup_complete,
 )
+from .contact_rates import (
+    DEBTOR_RATE_MIN_CALLS,
+    RATE_HISTORY_DAYS,
+    contact_rates_refresh,
+    debtor_rates,
+    team_rates,
+)
+from .models import CadenceState, CadenceStep, FollowUp
+from .planning_sql import (
+    cadence_states_insert,
+    followups_insert,
+    followups_priority_refresh,
+    next_action_refresh,
+)
+
+# Names that lived here before cadences, contact rates and the set-based
+# writes got modules of their own; callers keep importing them from here.
+__all__ = [
+    "CHUNK",
+    "CLOSED_STATUSES",
+    "DEBTOR_FIELDS",
+    "DEBTOR_RATE_MIN_CALLS",
+    "NEXT_STEP_REASONS",
+    "RATE_HISTORY_DAYS",
+    "Plan",
+    "Planner",
+    "Step",
+    "cadence_states_insert",
+    "cadence_steps_done",
+    "cadences",
+    "contact_rates_refresh",
+    "followup_complete",
+    "followups_insert",
+    "followups_priority_refresh",
+    "next_action_refresh",
+    "plan_all",
+    "plan_debtors",
+    "team_rates",
+]
 
 logger = logging.getLogger(__name__)
 
 CHUNK = 2000
-INSERT_CHUNK = 5000
-# Follow-ups that are the debtor's next step: while one is open no cadence step
-# is added. Promise reminders and thanks run beside the cadence.
-NEXT_STEP_REASONS = frozenset(
-    {
-        FollowUp.Reason.DUNNING_STEP,
-        FollowUp.Reason.BROKEN_PROMISE,
-        FollowUp.Reason.CALLBACK,
-        FollowUp.Reason.DISPUTE_REVIEW,
-        FollowUp.Reason.VISIT,
-        FollowUp.Reason.ESCALATION,
-        FollowUp.Reason.MANUAL,
-    }
-)
-# Debtors in these states are not chased by the cadence.
-CLOSED_STATUSES = frozenset({Debtor.Status.SETTLED, Debtor.Status.WRITTEN_OFF, Debtor.Status.LEGAL})
-RATE_HISTORY_DAYS = 180
-DEBTOR_RATE_MIN_CALLS = 8
 DEBTOR_FIELDS = (*policy.DEBTOR_FIELDS, "oldest_due_date")
-
-
-@dataclass(frozen=True)
-class Step:
-    id: int | None
-    sequence: int
-    name: str
-    action: str
-    day_offset: int
-    min_gap_days: int
-    window_days: int
-    negotiation: bool
-    owner: str
-    repeat_every_days: int | None
-    escalate_to: str
-
-
-def cadences() -> dict[str, list[Step]]:
-    """debtor type -> steps in order. Active database cadences, else the shipped ones."""
-    result: dict[str, list[Step]] = {}
-    rows = CadenceStep.objects.filter(cadence__is_active=True).select_related("cadence")
-    for row in rows.order_by("cadence__debtor_type", "sequence"):
-        result.setdefault(row.cadence.debtor_type, []).append(
-            Step(
-                id=row.id,
-                sequence=row.sequence,
-                name=row.name,
-                action=row.action,
-                day_offset=row.day_offset,
-                min_gap_days=row.min_gap_days,
-                window_days=row.window_days,
-                negotiation=row.negotiation,
-                owner=row.owner,
-                repeat_every_days=row.repeat_every_days,
-                escalate_to=row.escalate_to,
-            )
-        )
-    inactive = set(Cadence.objects.filter(is_active=False).values_list("debtor_type", flat=True))
-    for debtor_type in DebtorType.values:
-        if debtor_type not in result and debtor_type not in inactive:
-            result[debtor_type] = [
-                Step(id=None, **{k: v for k, v in s.items() if k in Step.__annotations__})
-                for s in cadence_steps(debtor_type)
-            ]
-    return result
-
-
-def team_rates() -> dict[int | None, dict[tuple[int, int], tuple[int, int]]]:
-    rates: dict = defaultdict(dict)
-    for team_id, weekday, hour, trials, successes in ContactRate.objects.values_list(
-        "team_id", "weekday", "hour", "trials", "successes"
-    ):
-        rates[team_id][(weekday, hour)] = (successes, trials)
-    return rates
-
-
-def _local_cell(started_at: dt.datetime, tz_name: str) -> tuple[int, int]:
-    local = started_at.astimezone(zone_named(tz_name))
-    return local.weekday(), local.hour
-
-
-def _calls(since: dt.datetime, debtor_ids: list[int] | None = None):
-    calls = Interaction.objects.filter(
-        channel=Channel.CALL, direction=Interaction.Direction.OUTBOUND, started_at__gte=since
-    )
-    if debtor_ids is not None:
-        calls = calls.filter(debtor_id__in=debtor_ids)
-    return calls
-
-
-def contact_rates_refresh(*, now: dt.datetime | None = None) -> int:
-    """Rebuild the per-team weekday x hour right-party rates from the last
-    half year of outbound calls, in the debtors' local time. One statement on
-    PostgreSQL; in Python on SQLite (the embedded demo)."""
-    now = now or timezone.now()
-    since = now - dt.timedelta(days=RATE_HISTORY_DAYS)
-    table = ContactRate._meta.db_table
-    with transaction.atomic():
-        ContactRate.objects.all().delete()
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"""
-                    INSERT INTO {table} (team_id, weekday, hour, trials, successes)
-                    SELECT d.team_id,
-                           (EXTRACT(ISODOW FROM i.started_at AT TIME ZONE d.timezone))::int - 1,
-                           EXTRACT(HOUR FROM i.started_at AT TIME ZONE d.timezone)::int,
-                           count(*), count(*) FILTER (WHERE i.right_party_contact)
-                      FROM {Interaction._meta.db_table} i
-                      JOIN {Debtor._meta.db_table} d ON d.id = i.debtor_id
-                     WHERE i.channel = 'call' AND i.direction = 'outbound'
-                       AND i.started_at >= %s
-                       AND d.timezone IN (SELECT name FROM pg_timezone_names)
-                     GROUP BY 1, 2, 3
-                    """,
-                    [since],
-                )
-                return cursor.rowcount
-        cells: dict = defaultdict(lambda: [0, 0])
-        for started_at, tz_name, team_id, ok in _calls(since).values_list(
-            "started_at", "debtor__timezone", "debtor__team_id", "right_party_contact"
-        ):
-            cell = _local_cell(started_at, tz_name)
-            cells[(team_id, *cell)][0] += 1
-            cells[(team_id, *cell)][1] += int(ok)
-        ContactRate.objects.bulk_create(
-            ContactRate(team_id=t, weekday=w, hour=h, trials=n, successes=k)
-            for (t, w, h), (n, k) in cells.items()
-        )
-        return len(cells)
-
-
-def _debtor_rates(debtor_ids: list[int], now: dt.datetime) -> dict[int, dict]:
-    """Per-debtor weekday x hour rates, only for debtors with enough calls."""
-    if not debtor_ids:
-        return {}
-    since = now - dt.timedelta(days=RATE_HISTORY_DAYS)
-    counts: dict[int, dict] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-    rows = _calls(since, debtor_ids).values_list(
-        "debtor_id", "started_at", "debtor__timezone", "right_party_contact"
-    )
-    if connection.vendor == "postgresql":
-        # Only debtors with enough calls are worth reading row by row.
-        busy = (
-            _calls(since, debtor_ids)
-            .values("debtor_id")
-            .annotate(n=Count("id"))
-            .filter(n__gte=DEBTOR_RATE_MIN_CALLS)
-            .values_list("debtor_id", flat=True)
-        )
-        rows = rows.filter(debtor_id__in=busy)
-    for debtor_id, started_at, tz_name, ok in rows:
-        cell = _local_cell(started_at, tz_name)
-        counts[debtor_id][cell][0] += 1
-        counts[debtor_id][cell][1] += int(ok)
-    rates: dict[int, dict] = {}
-    for debtor_id, cells in counts.items():
-        if sum(n for n, _ in cells.values()) >= DEBTOR_RATE_MIN_CALLS:
-            rates[debtor_id] = {cell: (k, n) for cell, (n, k) in cells.items()}
-    return rates
 
 
 def _local_start(day: dt.date, tz_name: str) -> dt.datetime:
@@ -286,7 +164,7 @@ class Planner:
         ):
             owners.setdefault(debtor_id, owner_id)  # the oldest open dispute's owner
         history = policy.histories(ids, now=self.now)
-        debtor_rates = _debtor_rates(ids, self.now)
+        rates_by_debtor = debtor_rates(ids, self.now)
 
         plan = Plan()
         for debtor in debtors:
@@ -299,7 +177,7 @@ class Planner:
                 contact=contacts.get(debtor.id),
                 dispute_owner=owners.get(debtor.id),
                 history=history.get(debtor.id, []),
-                rates=debtor_rates.get(debtor.id),
+                rates=rates_by_debtor.get(debtor.id),
             )
         self._write(plan, ids)
 
@@ -307,12 +185,52 @@ class Planner:
     def _plan_one(
         self, debtor, *, plan, state, override, open_rows, contact, dispute_owner, history, rates
     ) -> None:
+        if self._closed(debtor, plan, open_rows):
+            return
         open_next = [r for r in open_rows if r["reason"] in NEXT_STEP_REASONS]
         scheduled_steps = [
             r
             for r in open_next
             if r["reason"] == FollowUp.Reason.DUNNING_STEP and r["status"] == "scheduled"
         ]
+        state, open_next = self._position(debtor, plan, state, open_next, scheduled_steps)
+        if 0 < debtor.open_balance <= debtor.disputed_balance:
+            self._dispute_hold(
+                debtor,
+                plan=plan,
+                open_rows=open_rows,
+                scheduled_steps=scheduled_steps,
+                override=override,
+                dispute_owner=dispute_owner,
+                rates=rates,
+            )
+            return
+        open_next = self._settled_reviews_drop(debtor, plan, open_next)
+        if self._waiting(debtor, plan, state, open_next, scheduled_steps):
+            return
+        found = self._next_step(debtor, state)
+        if found is None:
+            return
+        step, repeating = found
+        self._add(
+            debtor,
+            plan=plan,
+            action=step.action,
+            reason=FollowUp.Reason.DUNNING_STEP,
+            earliest=self._step_earliest(debtor, state, step, repeating),
+            window_days=step.window_days,
+            negotiation=step.negotiation,
+            assignee=self._step_assignee(debtor, step, dispute_owner),
+            override=override,
+            contact=contact,
+            history=history,
+            rates=rates,
+            step=step,
+        )
+
+    def _closed(self, debtor, plan: Plan, open_rows: list[dict]) -> bool:
+        """Nothing to chase: settled, written off, at law, or nothing owed.
+        Their scheduled follow-ups go."""
         if (
             debtor.status in CLOSED_STATUSES
             or debtor.open_balance <= 0
@@ -320,8 +238,13 @@ class Planner:
         ):
             plan.cancel |= {r["id"] for r in open_rows if r["status"] == "scheduled"}
             self.counts["closed"] += 1
-            return
+            return True
+        return False
 
+    def _position(self, debtor, plan: Plan, state, open_next: list, scheduled_steps: list):
+        """The debtor's place in their cadence (new debtors start at the first
+        step; a new type starts its own cadence) and the next-step follow-ups
+        still open once a re-plan cancelled the scheduled cadence step."""
         if state is None:
             state = SimpleNamespace(
                 debtor_id=debtor.id,
@@ -331,73 +254,85 @@ class Planner:
                 last_step_done_at=None,
             )
             plan.states_new.append(state)
-        elif state.debtor_type != debtor.debtor_type:
+            return state, open_next
+        if state.debtor_type != debtor.debtor_type:
             # A new type starts its own cadence from the first step.
             state.debtor_type = debtor.debtor_type
             state.next_sequence = 1
             plan.states_changed.append(state)
-            plan.cancel |= {r["id"] for r in scheduled_steps}
-            open_next = [r for r in open_next if r not in scheduled_steps]
-        elif self.replan:
-            plan.cancel |= {r["id"] for r in scheduled_steps}
-            open_next = [r for r in open_next if r not in scheduled_steps]
+        elif not self.replan:
+            return state, open_next
+        plan.cancel |= {r["id"] for r in scheduled_steps}
+        return state, [r for r in open_next if r not in scheduled_steps]
 
-        whole_dispute = 0 < debtor.open_balance <= debtor.disputed_balance
-        if not whole_dispute:
-            # The dispute is settled (or covers only part): its review no
-            # longer holds the cadence up.
-            reviews = {
-                r["id"]
-                for r in open_next
-                if r["reason"] == FollowUp.Reason.DISPUTE_REVIEW and r["status"] == "scheduled"
-            }
-            if reviews and not debtor.disputed_balance:
-                plan.cancel |= reviews
-                open_next = [r for r in open_next if r["id"] not in reviews]
-        if whole_dispute:
-            plan.cancel |= {r["id"] for r in scheduled_steps}
-            if not any(r["reason"] == FollowUp.Reason.DISPUTE_REVIEW for r in open_rows):
-                self._add(
-                    debtor,
-                    plan=plan,
-                    action=Channel.CALL,
-                    reason=FollowUp.Reason.DISPUTE_REVIEW,
-                    earliest=self.now,
-                    window_days=2,
-                    negotiation=False,
-                    assignee=dispute_owner
-                    or self.managers.get(debtor.team_id)
-                    or debtor.assigned_collector_id,
-                    override=override,
-                    contact=None,
-                    history=[],
-                    rates=rates,
-                    step=None,
-                )
-            self.counts["dispute_paused"] += 1
-            return
+    def _dispute_hold(
+        self, debtor, *, plan, open_rows, scheduled_steps, override, dispute_owner, rates
+    ) -> None:
+        """The whole balance is disputed: the cadence waits and someone
+        reviews the dispute (its owner, else the team's manager)."""
+        plan.cancel |= {r["id"] for r in scheduled_steps}
+        if not any(r["reason"] == FollowUp.Reason.DISPUTE_REVIEW for r in open_rows):
+            self._add(
+                debtor,
+                plan=plan,
+                action=Channel.CALL,
+                reason=FollowUp.Reason.DISPUTE_REVIEW,
+                earliest=self.now,
+                window_days=2,
+                negotiation=False,
+                assignee=dispute_owner
+                or self.managers.get(debtor.team_id)
+                or debtor.assigned_collector_id,
+                override=override,
+                contact=None,
+                history=[],
+                rates=rates,
+                step=None,
+            )
+        self.counts["dispute_paused"] += 1
+
+    @staticmethod
+    def _settled_reviews_drop(debtor, plan: Plan, open_next: list) -> list:
+        """The dispute is settled (or covers only part): its review no longer
+        holds the cadence up once nothing is disputed."""
+        reviews = {
+            r["id"]
+            for r in open_next
+            if r["reason"] == FollowUp.Reason.DISPUTE_REVIEW and r["status"] == "scheduled"
+        }
+        if reviews and not debtor.disputed_balance:
+            plan.cancel |= reviews
+            return [r for r in open_next if r["id"] not in reviews]
+        return open_next
+
+    def _waiting(self, debtor, plan: Plan, state, open_next: list, scheduled_steps: list) -> bool:
+        """A promise pauses the cadence; an open next step is kept."""
         local_today = self.now.astimezone(policy.calendar_zone(debtor)).date()
         if state.paused_until and local_today <= state.paused_until:
             plan.cancel |= {r["id"] for r in scheduled_steps}
             self.counts["promise_paused"] += 1
-            return
+            return True
         if any(r["id"] not in plan.cancel for r in open_next):
             self.counts["kept"] += 1
-            return
+            return True
+        return False
 
+    def _next_step(self, debtor, state) -> tuple[Step, bool] | None:
+        """The cadence step due next and whether it is the last one repeating."""
         steps = self.cadences.get(debtor.debtor_type) or []
         if not steps:
             self.counts["no_cadence"] += 1
-            return
-        repeating = False
+            return None
         if state.next_sequence <= len(steps):
-            step = steps[state.next_sequence - 1]
-        elif steps[-1].repeat_every_days:
-            step, repeating = steps[-1], True
-        else:
-            self.counts["cadence_done"] += 1
-            return
+            return steps[state.next_sequence - 1], False
+        if steps[-1].repeat_every_days:
+            return steps[-1], True
+        self.counts["cadence_done"] += 1
+        return None
 
+    def _step_earliest(self, debtor, state, step: Step, repeating: bool) -> dt.datetime:
+        """Not before the step's days past due, nor before its gap after the
+        previous step (the repeat interval when the last step repeats)."""
         earliest = max(
             self.now,
             _local_start(
@@ -407,27 +342,14 @@ class Planner:
         if state.last_step_done_at:
             gap = step.repeat_every_days if repeating else step.min_gap_days
             earliest = max(earliest, state.last_step_done_at + dt.timedelta(days=gap))
+        return earliest
+
+    def _step_assignee(self, debtor, step: Step, dispute_owner: int | None) -> int | None:
         if step.owner == CadenceStep.Owner.MANAGER:
-            assignee = self.managers.get(debtor.team_id) or debtor.assigned_collector_id
-        elif step.owner == CadenceStep.Owner.DISPUTE_OWNER:
-            assignee = dispute_owner or debtor.assigned_collector_id
-        else:
-            assignee = debtor.assigned_collector_id
-        self._add(
-            debtor,
-            plan=plan,
-            action=step.action,
-            reason=FollowUp.Reason.DUNNING_STEP,
-            earliest=earliest,
-            window_days=step.window_days,
-            negotiation=step.negotiation,
-            assignee=assignee,
-            override=override,
-            contact=contact,
-            history=history,
-            rates=rates,
-            step=step,
-        )
+            return self.managers.get(debtor.team_id) or debtor.assigned_collector_id
+        if step.owner == CadenceStep.Owner.DISPUTE_OWNER:
+            return dispute_owner or debtor.assigned_collector_id
+        return debtor.assigned_collector_id
 
     def _add(
         self,
@@ -523,109 +445,6 @@ class Planner:
             next_action_refresh(ids)
 
 
-def followups_insert(followups: list, *, now: dt.datetime) -> None:
-    """Insert planned follow-ups; one already open in the same slot wins. On
-    PostgreSQL one ``INSERT ... SELECT FROM unnest(...)`` per chunk: the
-    nightly plan writes tens of thousands and ``bulk_create`` spends most of
-    its time building objects and parameters."""
-    if connection.vendor != "postgresql":
-        FollowUp.objects.bulk_create(
-            [FollowUp(**vars(f)) for f in followups], ignore_conflicts=True, batch_size=2000
-        )
-        return
-    table = FollowUp._meta.db_table
-    for start in range(0, len(followups), INSERT_CHUNK):
-        chunk = followups[start : start + INSERT_CHUNK]
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"""
-                INSERT INTO {table} (public_id, debtor_id, action, reason, due_at,
-                    slot_explain, status, assigned_to_id, cadence_step_id, attempts, last_error,
-                    policy_override_reason, priority, created_at)
-                SELECT gen_random_uuid(), d, a, r, t, se::jsonb, 'scheduled', u, c, 0, '', '',
-                       p, %s
-                  FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::timestamptz[],
-                              %s::text[], %s::bigint[], %s::bigint[], %s::int[])
-                       AS x(d, a, r, t, se, u, c, p)
-                ON CONFLICT DO NOTHING
-                """,
-                [
-                    now,
-                    [f.debtor_id for f in chunk],
-                    [f.action for f in chunk],
-                    [f.reason for f in chunk],
-                    [f.due_at for f in chunk],
-                    [json.dumps(f.slot_explain) for f in chunk],
-                    [f.assigned_to_id for f in chunk],
-                    [f.cadence_step_id for f in chunk],
-                    [f.priority for f in chunk],
-                ],
-            )
-
-
-def cadence_states_insert(states: list, *, now: dt.datetime) -> None:
-    """Positions for debtors planned for the first time (one statement on
-    PostgreSQL); a position another run created meanwhile is kept."""
-    if connection.vendor != "postgresql":
-        CadenceState.objects.bulk_create(
-            [CadenceState(debtor_id=s.debtor_id, debtor_type=s.debtor_type) for s in states],
-            ignore_conflicts=True,
-        )
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            INSERT INTO {CadenceState._meta.db_table} (debtor_id, debtor_type, next_sequence,
-                updated_at)
-            SELECT d, t, 1, %s FROM unnest(%s::bigint[], %s::text[]) AS x(d, t)
-            ON CONFLICT DO NOTHING
-            """,
-            [now, [s.debtor_id for s in states], [s.debtor_type for s in states]],
-        )
-
-
-def followups_priority_refresh() -> int:
-    """Open follow-ups carry their debtor's priority for the queue's index;
-    nightly, after the summaries moved, bring the changed ones up to date."""
-    current = Debtor.objects.filter(pk=OuterRef("debtor_id")).values("priority_score")[:1]
-    return (
-        FollowUp.objects.filter(status__in=FollowUp.OPEN_STATUSES)
-        .exclude(priority=Subquery(current))
-        .update(priority=Subquery(current))
-    )
-
-
-def next_action_refresh(debtor_ids: Iterable[int]) -> None:
-    """Debtor.next_action_at = their earliest open follow-up. One statement,
-    touching only the debtors whose value changes."""
-    ids = sorted(set(debtor_ids))
-    if not ids:
-        return
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"""
-                UPDATE {Debtor._meta.db_table} d SET next_action_at = n.due_at
-                  FROM (SELECT x.id, min(f.due_at) AS due_at
-                          FROM unnest(%s::bigint[]) AS x(id)
-                          LEFT JOIN {FollowUp._meta.db_table} f ON f.debtor_id = x.id
-                           AND f.status IN ('scheduled', 'claimed', 'in_progress')
-                         GROUP BY x.id) n
-                 WHERE d.id = n.id AND d.next_action_at IS DISTINCT FROM n.due_at
-                """,
-                [ids],
-            )
-        return
-    earliest = (
-        FollowUp.objects.filter(debtor_id=OuterRef("pk"), status__in=FollowUp.OPEN_STATUSES)
-        .order_by()
-        .values("debtor_id")
-        .annotate(first=Min("due_at"))
-        .values("first")
-    )
-    Debtor.objects.filter(id__in=ids).update(next_action_at=Subquery(earliest))
-
-
 def plan_debtors(
     debtor_ids: Iterable[int], *, now: dt.datetime | None = None, replan: bool = False
 ) -> dict[str, int]:
@@ -654,71 +473,3 @@ def plan_all(*, now: dt.datetime | None = None) -> dict[str, int]:
     counts = dict(planner.counts)
     counts["debtors"] = len(ids)
     return counts
-
-
-# ------------------------------------------------------------------ step done
-
-
-def followup_complete(
-    followup: FollowUp,
-    *,
-    interaction: Interaction | None = None,
-    now: dt.datetime | None = None,
-    step: CadenceStep | None = None,
-    also_save: tuple[str, ...] = (),
-) -> None:
-    """Mark a follow-up done and, for a cadence step, move the debtor to the
-    next step (and the status the step sets). Call inside the transaction that
-    records what was done; the caller re-plans when it wants the next step now.
-    ``step`` saves a query when the caller has it; ``also_save`` names other
-    fields the caller changed, written in the same UPDATE."""
-    now = now or timezone.now()
-    followup.status = FollowUp.Status.DONE
-    followup.completed_at = now
-    followup.lease_until = None
-    fields = ["status", "completed_at", "lease_until", *also_save]
-    if interaction is not None:
-        followup.interaction = interaction
-        fields.append("interaction")
-    followup.save(update_fields=fields)
-    if followup.reason != FollowUp.Reason.DUNNING_STEP:
-        return
-    if step is None and followup.cadence_step_id:
-        step = CadenceStep.objects.filter(pk=followup.cadence_step_id).first()
-    cadence_steps_done([(followup.debtor_id, followup.debtor.debtor_type, step)], now=now)
-
-
-def cadence_steps_done(
-    done: list[tuple[int, str, CadenceStep | None]], *, now: dt.datetime
-) -> None:
-    """Move debtors past the cadence steps just done: (debtor id, debtor type,
-    step). Debtors without a position get one; a step that sets a status sets
-    it. A fixed number of statements for any number of debtors."""
-    if not done:
-        return
-    ids = {debtor_id for debtor_id, _type, _step in done}
-    states = {
-        s.debtor_id: s for s in CadenceState.objects.select_for_update().filter(debtor_id__in=ids)
-    }
-    new: dict[int, CadenceState] = {}
-    escalate: dict[str, set[int]] = defaultdict(set)
-    for debtor_id, debtor_type, step in done:
-        state = states.get(debtor_id) or new.get(debtor_id)
-        if state is None:
-            state = new[debtor_id] = CadenceState(debtor_id=debtor_id, debtor_type=debtor_type)
-        state.next_sequence = (
-            max(state.next_sequence, step.sequence + 1) if step else state.next_sequence + 1
-        )
-        state.last_step_done_at = state.updated_at = now
-        if step is not None and step.escalate_to:
-            escalate[step.escalate_to].add(debtor_id)
-    if states:
-        CadenceState.objects.bulk_update(
-            list(states.values()), ["next_sequence", "last_step_done_at", "updated_at"]
-        )
-    if new:
-        CadenceState.objects.bulk_create(list(new.values()), ignore_conflicts=True)
-    for status, debtor_ids in escalate.items():
-        Debtor.objects.filter(pk__in=debtor_ids).exclude(
-            Q(status=status) | Q(status__in=CLOSED_STATUSES)
-        ).update(status=status, updated_at=now)
