@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
@@ -90,6 +91,107 @@ def _made_on(promise: PromiseToPay) -> datetime.date:
     return timezone.localdate(promise.created_at)
 
 
+def _promises_open(debtor_ids: list[int]) -> list[PromiseToPay]:
+    """The debtors' promises still to evaluate, locked, oldest first per
+    debtor, instalments in order."""
+    return list(
+        PromiseToPay.objects.select_for_update(of=("self",))
+        .select_related("debtor", "contact")
+        .filter(debtor_id__in=debtor_ids, status__in=EVALUATED)
+        .order_by("debtor_id", "created_at", "id")
+        .prefetch_related(
+            Prefetch("instalments", queryset=Instalment.objects.order_by("sequence", "id"))
+        )
+    )
+
+
+def _payment_pools(promises: list[PromiseToPay]) -> dict[int, list[list]]:
+    """debtor -> [[received_on, amount not yet counted]], oldest first, from
+    the day the oldest of these promises was made."""
+    since = min(_made_on(p) for p in promises)
+    payments: dict[int, list[list]] = defaultdict(list)
+    rows = (
+        Payment.objects.filter(
+            debtor_id__in={p.debtor_id for p in promises}, received_on__gte=since
+        )
+        .order_by("received_on", "id")
+        .values_list("debtor_id", "received_on", "amount")
+    )
+    for debtor_id, received_on, amount in rows:
+        payments[debtor_id].append([received_on, amount])
+    return payments
+
+
+def _pool_take(pool: list[list], amount: Decimal) -> None:
+    """Take the counted money out of the pool, oldest payment first."""
+    left = amount
+    for entry in pool:
+        take = min(entry[1], left)
+        entry[1] -= take
+        left -= take
+
+
+def _instalments_fill(
+    instalments: list[Instalment], money: Decimal, today: datetime.date
+) -> list[Instalment]:
+    """Spread the counted money over the instalments in order; the ones whose
+    paid amount or status changed."""
+    changed = []
+    for instalment in instalments:
+        paid = min(instalment.amount, money)
+        money -= paid
+        status = instalment_status(
+            amount=instalment.amount, paid=paid, due_date=instalment.due_date, today=today
+        )
+        if (instalment.paid_amount, instalment.status) != (paid, status):
+            instalment.paid_amount, instalment.status = paid, status
+            changed.append(instalment)
+    return changed
+
+
+@dataclass
+class _Evaluation:
+    """What one evaluation pass changes; written in bulk at the end."""
+
+    now: datetime.datetime
+    today: datetime.date
+    instalments: list[Instalment] = field(default_factory=list)
+    promises: list[PromiseToPay] = field(default_factory=list)
+    transitions: list[tuple[PromiseToPay, str, str]] = field(default_factory=list)
+    audits: list[AuditEvent] = field(default_factory=list)
+
+
+def _promise_judge(promise: PromiseToPay, pool: list[list], result: _Evaluation) -> str:
+    """Count this promise's money out of the debtor's pool and set its status."""
+    made_on = _made_on(promise)
+    pool = [p for p in pool if p[0] >= made_on]
+    available = sum((p[1] for p in pool), ZERO)
+    instalments = list(promise.instalments.all())
+    target = sum((i.amount for i in instalments), ZERO) or promise.total_amount
+    counted = min(available, target)
+    _pool_take(pool, counted)
+    result.instalments += _instalments_fill(instalments, counted, result.today)
+    before = {"status": promise.status, "kept_amount": str(promise.kept_amount)}
+    status = _promise_status(promise, instalments, counted)
+    promise.status, promise.kept_amount, promise.evaluated_at = status, counted, result.now
+    result.promises.append(promise)
+    after = {"status": promise.status, "kept_amount": str(promise.kept_amount)}
+    if after["status"] != before["status"]:
+        result.transitions.append((promise, before["status"], after["status"]))
+    if after != before:
+        result.audits.append(
+            AuditEvent(
+                actor=None,
+                action="promise.evaluate",
+                target_type=PromiseToPay._meta.label_lower,
+                target_id=promise.public_id,
+                before=before,
+                after=after,
+            )
+        )
+    return status
+
+
 @transaction.atomic
 def promise_evaluate(
     *, debtor_ids: Iterable[int], today: datetime.date | None = None
@@ -103,85 +205,20 @@ def promise_evaluate(
     today = today or timezone.localdate()
     ids = sorted({pk for pk in debtor_ids if pk is not None})
     outcome: dict[str, int] = defaultdict(int)
-    if not ids:
-        return dict(outcome)
-    promises = list(
-        PromiseToPay.objects.select_for_update(of=("self",))
-        .select_related("debtor", "contact")
-        .filter(debtor_id__in=ids, status__in=EVALUATED)
-        .order_by("debtor_id", "created_at", "id")
-        .prefetch_related(
-            Prefetch("instalments", queryset=Instalment.objects.order_by("sequence", "id"))
-        )
-    )
+    promises = _promises_open(ids) if ids else []
     if not promises:
         return dict(outcome)
-    since = min(_made_on(p) for p in promises)
-    payments: dict[int, list[list]] = defaultdict(list)  # debtor -> [[received_on, left]]
-    rows = (
-        Payment.objects.filter(
-            debtor_id__in={p.debtor_id for p in promises}, received_on__gte=since
-        )
-        .order_by("received_on", "id")
-        .values_list("debtor_id", "received_on", "amount")
-    )
-    for debtor_id, received_on, amount in rows:
-        payments[debtor_id].append([received_on, amount])
-
-    now = timezone.now()
-    changed_instalments: list[Instalment] = []
-    changed_promises: list[PromiseToPay] = []
-    transitions: list[tuple[PromiseToPay, str, str]] = []
-    audits: list[AuditEvent] = []
+    payments = _payment_pools(promises)
+    result = _Evaluation(now=timezone.now(), today=today)
     for promise in promises:
-        made_on = _made_on(promise)
-        pool = [p for p in payments[promise.debtor_id] if p[0] >= made_on]
-        available = sum((p[1] for p in pool), ZERO)
-        instalments = list(promise.instalments.all())
-        target = sum((i.amount for i in instalments), ZERO) or promise.total_amount
-        counted = min(available, target)
-        # Take the counted money out of the pool, oldest payment first.
-        left = counted
-        for entry in pool:
-            take = min(entry[1], left)
-            entry[1] -= take
-            left -= take
-        money = counted
-        for instalment in instalments:
-            paid = min(instalment.amount, money)
-            money -= paid
-            status = instalment_status(
-                amount=instalment.amount, paid=paid, due_date=instalment.due_date, today=today
-            )
-            if (instalment.paid_amount, instalment.status) != (paid, status):
-                instalment.paid_amount, instalment.status = paid, status
-                changed_instalments.append(instalment)
-        before = {"status": promise.status, "kept_amount": str(promise.kept_amount)}
-        status = _promise_status(promise, instalments, counted)
-        promise.status, promise.kept_amount, promise.evaluated_at = status, counted, now
-        changed_promises.append(promise)
-        outcome[status] += 1
-        after = {"status": promise.status, "kept_amount": str(promise.kept_amount)}
-        if after["status"] != before["status"]:
-            transitions.append((promise, before["status"], after["status"]))
-        if after != before:
-            audits.append(
-                AuditEvent(
-                    actor=None,
-                    action="promise.evaluate",
-                    target_type=PromiseToPay._meta.label_lower,
-                    target_id=promise.public_id,
-                    before=before,
-                    after=after,
-                )
-            )
-    Instalment.objects.bulk_update(changed_instalments, ["paid_amount", "status"])
-    PromiseToPay.objects.bulk_update(changed_promises, ["status", "kept_amount", "evaluated_at"])
-    AuditEvent.objects.bulk_create(audits)
-    if transitions:
+        outcome[_promise_judge(promise, payments[promise.debtor_id], result)] += 1
+    Instalment.objects.bulk_update(result.instalments, ["paid_amount", "status"])
+    PromiseToPay.objects.bulk_update(result.promises, ["status", "kept_amount", "evaluated_at"])
+    AuditEvent.objects.bulk_create(result.audits)
+    if result.transitions:
         from .events import on_promise_outcomes  # events builds on this module
 
-        on_promise_outcomes(changes=transitions, now=now)
+        on_promise_outcomes(changes=result.transitions, now=result.now)
     return dict(outcome)
 
 
