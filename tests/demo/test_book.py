@@ -1,8 +1,6 @@
-"""seed_demo: a believable, deterministic demo book, written the same way by the
-portable INSERT path and the PostgreSQL COPY path, in one transaction."""
+"""seed_demo's book: believable people, debtors, money and history."""
 
 import datetime as dt
-import io
 import random
 import re
 from collections import Counter, defaultdict
@@ -10,11 +8,10 @@ from decimal import Decimal
 
 import phonenumbers
 import pytest
-from django.core.management import CommandError, call_command
-from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
 
 from accounts.models import Team, User
+from debtors.aging import BUCKETS, bucket_for
 from debtors.models import (
     Contact,
     Debtor,
@@ -22,133 +19,17 @@ from debtors.models import (
     Dispute,
     Invoice,
     Payment,
-    PaymentAllocation,
 )
 from debtors.services import normalize_phone
 from demo import demo_data
 from followups.models import ContactPolicy, FollowUp, Instalment, Interaction, PromiseToPay
-
-TODAY = dt.date(2026, 3, 16)
-MIDNIGHT = dt.datetime.combine(TODAY, dt.time.min, tzinfo=dt.UTC)
-CJK = re.compile(r"[\u4e00-\u9fff]")
-USERNAMES = ["admin", "manager", "collector", "collector2", "finance", "manager2", "collector3"]
-CURRENCY = {"CN": "CNY", "US": "USD", "GB": "GBP", "SG": "SGD", "AU": "AUD", "CA": "CAD"}
-
-
-def seed(**options) -> str:
-    out = io.StringIO()
-    options.setdefault("today", TODAY)
-    call_command("seed_demo", stdout=out, **options)
-    return out.getvalue()
-
-
-class _Rollback(Exception):
-    pass
-
-
-def seeded_fingerprint(**options) -> dict:
-    """Seed inside a savepoint, read what was written, roll it back."""
-    try:
-        with transaction.atomic():
-            seed(**options)
-            result = fingerprint()
-            raise _Rollback
-    except _Rollback:
-        pass
-    return result
-
-
-def fingerprint() -> dict:
-    """Everything that matters, by natural keys (user ids differ between runs)."""
-    return {
-        "debtors": list(
-            Debtor.objects.order_by("code").values_list(
-                "code",
-                "name",
-                "debtor_type",
-                "status",
-                "assigned_collector__username",
-                "team__name",
-                "country",
-                "open_balance",
-                "overdue_balance",
-                "max_days_past_due",
-                "next_action_at",
-                "public_id",
-            )
-        ),
-        "contacts": list(
-            Contact.objects.order_by("id").values_list(
-                "debtor__code", "name", "phone", "mobile", "email", "is_primary"
-            )
-        ),
-        "invoices": list(
-            Invoice.objects.order_by("id").values_list(
-                "debtor__code",
-                "number",
-                "issue_date",
-                "due_date",
-                "amount",
-                "open_amount",
-                "disputed_amount",
-                "status",
-                "closed_at",
-                "created_at",
-            )
-        ),
-        "payments": list(
-            Payment.objects.order_by("id").values_list(
-                "debtor__code", "amount", "unallocated_amount", "received_on", "reference"
-            )
-        ),
-        "allocations": list(
-            PaymentAllocation.objects.order_by("id").values_list(
-                "payment__reference", "invoice__number", "amount"
-            )
-        ),
-        "disputes": list(
-            Dispute.objects.order_by("id").values_list(
-                "debtor__code", "category", "disputed_amount", "status", "opened_at"
-            )
-        ),
-        "interactions": list(
-            Interaction.objects.order_by("id").values_list(
-                "debtor__code", "user__username", "channel", "outcome", "started_at", "notes"
-            )
-        ),
-        "promises": list(
-            PromiseToPay.objects.order_by("id").values_list(
-                "debtor__code", "total_amount", "kept_amount", "status", "created_at"
-            )
-        ),
-        "instalments": list(
-            Instalment.objects.order_by("id").values_list(
-                "promise__debtor__code", "sequence", "due_date", "amount", "paid_amount", "status"
-            )
-        ),
-        "followups": list(
-            FollowUp.objects.order_by("id").values_list(
-                "debtor__code", "action", "reason", "due_at", "status", "slot_explain"
-            )
-        ),
-    }
-
-
-def bucket(days_past_due: int) -> str:
-    if days_past_due <= 0:
-        return "not yet due"
-    for limit, name in ((30, "1-30"), (60, "31-60"), (90, "61-90"), (180, "91-180")):
-        if days_past_due <= limit:
-            return name
-    return "180+"
-
-
-@pytest.fixture
-def book(db):
-    """A small book, seeded the portable way (every database)."""
-    output = seed(debtors=80, seed=7, method="insert")
-    return output
-
+from tests.demo.helpers import (
+    CJK,
+    CURRENCY,
+    MIDNIGHT,
+    TODAY,
+    USERNAMES,
+)
 
 # --------------------------------------------------------------------------- people
 
@@ -275,8 +156,10 @@ def test_every_phone_range_validates(maker, region):
 
 def test_invoices_fill_every_aging_bucket_and_every_state(book):
     invoices = list(Invoice.objects.select_related("debtor"))
-    open_buckets = {bucket((TODAY - i.due_date).days) for i in invoices if i.open_amount > 0}
-    assert open_buckets == {"not yet due", "1-30", "31-60", "61-90", "91-180", "180+"}
+    open_buckets = {
+        bucket_for((TODAY - i.due_date).days).key for i in invoices if i.open_amount > 0
+    }
+    assert open_buckets == {b.key for b in BUCKETS}
     statuses = Counter(i.status for i in invoices)
     assert {"open", "partially_paid", "paid", "disputed"} <= set(statuses)
     per_debtor = Counter(i.debtor_id for i in invoices)
@@ -410,122 +293,3 @@ def test_followups_are_planned_and_next_action_is_the_earliest(book):
         assert debtor.next_action_at == earliest.get(debtor.id)
         if debtor.do_not_contact or debtor.cease_contact:
             assert debtor.id not in earliest
-
-
-# --------------------------------------------------------------------------- the command
-
-
-@pytest.mark.django_db
-def test_same_seed_same_book_other_seed_other_book():
-    first = seeded_fingerprint(debtors=25, seed=11)
-    again = seeded_fingerprint(debtors=25, seed=11)
-    other = seeded_fingerprint(debtors=25, seed=12)
-    assert first == again
-    assert first["debtors"] != other["debtors"] and first["invoices"] != other["invoices"]
-
-
-@pytest.mark.django_db
-def test_copy_path_writes_exactly_what_the_insert_path_writes():
-    assert connection.vendor == "postgresql"
-    by_insert = seeded_fingerprint(debtors=40, seed=5, invoices_per_debtor=3, method="insert")
-    by_copy = seeded_fingerprint(debtors=40, seed=5, invoices_per_debtor=3, method="copy")
-    assert len(by_copy["debtors"]) == 40
-    assert len(by_copy["invoices"]) == 40 * 3
-    assert by_copy == by_insert
-
-
-@pytest.mark.django_db
-def test_copy_path_keeps_constraints_and_indexes_and_sequences():
-    def schema():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT indexrelid::regclass::text FROM pg_index x "
-                "JOIN pg_class t ON t.oid = x.indrelid WHERE t.relname LIKE 'debtors_%%' "
-                "OR t.relname LIKE 'followups_%%' ORDER BY 1"
-            )
-            indexes = cursor.fetchall()
-            cursor.execute(
-                "SELECT conname, pg_get_constraintdef(k.oid) FROM pg_constraint k "
-                "JOIN pg_class t ON t.oid = k.conrelid WHERE t.relname LIKE 'debtors_%%' "
-                "OR t.relname LIKE 'followups_%%' ORDER BY 1"
-            )
-            return indexes, cursor.fetchall()
-
-    before = schema()
-    seed(debtors=30, seed=3, method="copy")
-    assert schema() == before
-    debtor = Debtor.objects.order_by("id").last()
-    invoice = Invoice.objects.create(
-        debtor=debtor,
-        number="INV-NEW-1",
-        issue_date=TODAY,
-        due_date=TODAY,
-        amount=Decimal("10.00"),
-        open_amount=Decimal("10.00"),
-    )
-    assert invoice.pk > Invoice.objects.exclude(pk=invoice.pk).order_by("-pk").first().pk
-    with pytest.raises(IntegrityError), transaction.atomic():  # the unique key is back
-        Invoice.objects.create(
-            debtor=debtor,
-            number="INV-NEW-1",
-            issue_date=TODAY,
-            due_date=TODAY,
-            amount=Decimal("1.00"),
-        )
-
-
-@pytest.mark.django_db
-def test_if_empty_is_a_no_op_the_second_time():
-    seed(debtors=15, seed=2, if_empty=True)
-    counts = (User.objects.count(), Debtor.objects.count(), Invoice.objects.count())
-    output = seed(debtors=15, seed=2, if_empty=True)
-    assert "nothing to do" in output
-    assert (User.objects.count(), Debtor.objects.count(), Invoice.objects.count()) == counts
-    with pytest.raises(CommandError, match="already has"):
-        seed(debtors=15, seed=2)
-
-
-@pytest.mark.django_db
-def test_if_empty_skips_any_database_with_users():
-    User.objects.create_user("someone", password="x")
-    assert "nothing to do" in seed(debtors=5, if_empty=True)
-    assert not Debtor.objects.exists()
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("method", ["insert", "copy"])
-def test_a_failure_leaves_nothing_half_seeded(method, monkeypatch):
-    from demo.management.commands import seed_demo
-
-    def broken(**kwargs):
-        raise RuntimeError("boom")
-
-    monkeypatch.setattr(seed_demo, "debtor_refresh_summary", broken)
-    policies_before = ContactPolicy.objects.count()
-    with pytest.raises(RuntimeError, match="boom"):
-        seed(debtors=10, seed=1, method=method)
-    assert not User.objects.exists()
-    assert not Debtor.objects.exists() and not Invoice.objects.exists()
-    assert ContactPolicy.objects.count() == policies_before  # the migration's packs only
-    with connection.cursor() as cursor:  # the indexes lifted for COPY are back
-        cursor.execute("SELECT count(*) FROM pg_indexes WHERE indexname = 'invoice_open_by_due'")
-        assert cursor.fetchone()[0] == 1
-
-
-@pytest.mark.django_db
-def test_summary_line_counts_and_exact_invoices_per_debtor():
-    output = seed(debtors=12, seed=4, invoices_per_debtor=4)
-    assert "12 debtors" in output and "48 invoices" in output
-    assert Invoice.objects.count() == 48
-    assert set(Counter(Invoice.objects.values_list("debtor_id", flat=True)).values()) == {4}
-
-
-@pytest.mark.django_db
-def test_history_percent_zero_still_makes_a_consistent_book():
-    seed(debtors=40, seed=9, history_percent=0)
-    # The showcase debtors keep their history; the rest have none.
-    assert Interaction.objects.exclude(debtor__code__lte="C000012").count() == 0
-    assert (
-        Debtor.objects.filter(status="disputed").count()
-        == Debtor.objects.filter(disputes__status__in=["open", "escalated"]).distinct().count()
-    )

@@ -1,0 +1,123 @@
+"""Seeding the demo book in tests, and its fingerprint."""
+
+import datetime as dt
+import io
+import re
+
+from django.core.management import call_command
+from django.db import transaction
+
+from debtors.models import (
+    Contact,
+    Debtor,
+    Dispute,
+    Invoice,
+    Payment,
+    PaymentAllocation,
+)
+from followups.models import FollowUp, Instalment, Interaction, PromiseToPay
+
+TODAY = dt.date(2026, 3, 16)
+MIDNIGHT = dt.datetime.combine(TODAY, dt.time.min, tzinfo=dt.UTC)
+CJK = re.compile(r"[\u4e00-\u9fff]")
+USERNAMES = ["admin", "manager", "collector", "collector2", "finance", "manager2", "collector3"]
+CURRENCY = {"CN": "CNY", "US": "USD", "GB": "GBP", "SG": "SGD", "AU": "AUD", "CA": "CAD"}
+
+
+def seed(**options) -> str:
+    out = io.StringIO()
+    options.setdefault("today", TODAY)
+    call_command("seed_demo", stdout=out, **options)
+    return out.getvalue()
+
+
+class _Rollback(Exception):
+    pass
+
+
+def seeded_fingerprint(**options) -> dict:
+    """Seed inside a savepoint, read what was written, roll it back."""
+    try:
+        with transaction.atomic():
+            seed(**options)
+            result = fingerprint()
+            raise _Rollback
+    except _Rollback:
+        pass
+    return result
+
+
+def fingerprint() -> dict:
+    """Everything that matters, by natural keys (user ids differ between runs)."""
+    return {
+        "debtors": list(
+            Debtor.objects.order_by("code").values_list(
+                "code",
+                "name",
+                "debtor_type",
+                "status",
+                "assigned_collector__username",
+                "team__name",
+                "country",
+                "open_balance",
+                "overdue_balance",
+                "max_days_past_due",
+                "next_action_at",
+                "public_id",
+            )
+        ),
+        "contacts": list(
+            Contact.objects.order_by("id").values_list(
+                "debtor__code", "name", "phone", "mobile", "email", "is_primary"
+            )
+        ),
+        "invoices": list(
+            Invoice.objects.order_by("id").values_list(
+                "debtor__code",
+                "number",
+                "issue_date",
+                "due_date",
+                "amount",
+                "open_amount",
+                "disputed_amount",
+                "status",
+                "closed_at",
+                "created_at",
+            )
+        ),
+        "payments": list(
+            Payment.objects.order_by("id").values_list(
+                "debtor__code", "amount", "unallocated_amount", "received_on", "reference"
+            )
+        ),
+        "allocations": list(
+            PaymentAllocation.objects.order_by("id").values_list(
+                "payment__reference", "invoice__number", "amount"
+            )
+        ),
+        "disputes": list(
+            Dispute.objects.order_by("id").values_list(
+                "debtor__code", "category", "disputed_amount", "status", "opened_at"
+            )
+        ),
+        "interactions": list(
+            Interaction.objects.order_by("id").values_list(
+                "debtor__code", "user__username", "channel", "outcome", "started_at", "notes"
+            )
+        ),
+        "promises": list(
+            PromiseToPay.objects.order_by("id").values_list(
+                "debtor__code", "total_amount", "kept_amount", "status", "created_at"
+            )
+        ),
+        "instalments": list(
+            Instalment.objects.order_by("id").values_list(
+                "promise__debtor__code", "sequence", "due_date", "amount", "paid_amount", "status"
+            )
+        ),
+        "followups": list(
+            FollowUp.objects.order_by("id").values_list(
+                "debtor__code", "action", "reason", "due_at", "status", "slot_explain"
+            )
+        ),
+    }
