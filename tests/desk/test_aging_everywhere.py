@@ -9,7 +9,6 @@ import re
 from decimal import Decimal
 
 import pytest
-import time_machine
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -17,22 +16,15 @@ from collections_crm.lib.money import money_text
 from debtors.aging import BUCKETS
 from debtors.services import debtor_refresh_summary
 from tests.debtors.factories import InvoiceFactory
+from tests.desk.helpers import TODAY
 
 pytestmark = pytest.mark.django_db
 
-# Thursday 26 November 2026, 10:00 in Shanghai (the debtor's zone).
-NOW = dt.datetime(2026, 11, 26, 2, 0, tzinfo=dt.UTC)
-TODAY = dt.date(2026, 11, 26)
+# The clock is frozen at helpers.NOW (conftest): 10:00 in Shanghai, the debtor's zone.
 # currency → (days past due, its bucket); each owes 1,000.00.
 OWED = {"CNY": (45, "d31_60"), "USD": (100, "d91_180")}
 # A cross-currency sum of the two, however it is written ("2000", "2,000.00", …).
 CROSS_SUM = re.compile(r"(?<![\w.,-])2,?000(?:\.00)?(?![\w-])")
-
-
-@pytest.fixture(autouse=True)
-def _frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 @pytest.fixture
@@ -49,12 +41,6 @@ def debtor(personas):
     debtor_refresh_summary(debtor_ids=[debtor.pk], today=TODAY)
     debtor.refresh_from_db()
     return debtor
-
-
-@pytest.fixture
-def alice(client, personas):
-    client.force_login(personas.collector_a)
-    return client
 
 
 def _expected_row(currency: str) -> str:
