@@ -45,8 +45,10 @@ class CurrencyAgingSerializer(serializers.Serializer):
 
 
 class DebtorDetailOutputSerializer(DebtorOutputSerializer):
-    """A debtor with the aging of its open invoices, per currency (amounts are
-    never added across currencies; ``open_balance`` is in ``currency`` only)."""
+    """A debtor with the aging of its open invoices, per currency: ``aging``
+    never adds currencies. (``open_balance`` and ``overdue_balance`` are the
+    debtor's stored summary, labelled with ``currency``; they are only right
+    when every invoice is in that currency: use ``aging`` for the figures.)"""
 
     aging = CurrencyAgingSerializer(many=True)
 

@@ -13,24 +13,6 @@ def money(value, currency=""):
     return money_text(value, currency)
 
 
-@register.filter
-def dpd_class(days):
-    """CSS class for an aging bucket by days past due."""
-    try:
-        days = int(days)
-    except (TypeError, ValueError):
-        return "age-current"
-    if days <= 0:
-        return "age-current"
-    if days <= 30:
-        return "age-30"
-    if days <= 60:
-        return "age-60"
-    if days <= 90:
-        return "age-90"
-    return "age-90plus"
-
-
 @register.simple_tag
 def role_label(user):
     return user.get_role_display() if not user.is_superuser else _("Administrator")

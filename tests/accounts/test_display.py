@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 from accounts.models import User
-from accounts.templatetags.crm import dpd_class, money, phone_display
+from accounts.templatetags.crm import money, phone_display
 
 
 def test_chinese_names_read_family_name_first():
@@ -20,13 +20,3 @@ def test_money_shows_the_currency_and_keeps_the_cents():
 def test_phone_numbers_are_shown_grouped():
     assert phone_display("+8613812345678") == "+86 138 1234 5678"
     assert phone_display("not a number") == "not a number"
-
-
-def test_days_past_due_map_to_aging_buckets():
-    assert [dpd_class(n) for n in (0, 1, 31, 61, 91)] == [
-        "age-current",
-        "age-30",
-        "age-60",
-        "age-90",
-        "age-90plus",
-    ]

@@ -148,3 +148,17 @@ def test_a_debtor_without_open_invoices_has_no_aging():
     debtor = DebtorFactory()
     InvoiceFactory(debtor=debtor, open_amount=Decimal("0"))
     assert debtor_aging(debtor) == []
+
+
+def test_pages_colour_days_past_due_by_the_ledgers_buckets():
+    from debtors.templatetags.aging import dpd_class
+
+    assert [dpd_class(n) for n in (0, 1, 31, 61, 91, 181)] == [
+        "age-current",
+        "age-d1_30",
+        "age-d31_60",
+        "age-d61_90",
+        "age-d91_180",
+        "age-d181",
+    ]
+    assert dpd_class("") == "age-current" and dpd_class(None) == "age-current"
