@@ -229,6 +229,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 # Beat reads crontab hours in the company's time zone.
 COMPANY_TIMEZONE = env.str("COMPANY_TIMEZONE", default="Asia/Shanghai")
 CELERY_TIMEZONE = COMPANY_TIMEZONE
+# Converted totals on the reports are shown in this currency, marked as converted.
+BASE_CURRENCY = env.str("BASE_CURRENCY", default="CNY")
 CELERY_BEAT_SCHEDULE = {
     # Every minute: claim due SMS and email follow-ups and send them; return
     # claims whose lease ran out (a worker died) to the schedule.

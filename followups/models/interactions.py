@@ -75,6 +75,9 @@ class Interaction(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     talk_tracks = models.ManyToManyField(TalkTrack, blank=True, related_name="interactions")
     compliance_flags = models.JSONField(default=list, blank=True)
+    # The debtor complained about us (the collector, the company, being called):
+    # counted in the manager's complaint rate.
+    is_complaint = models.BooleanField(_("the debtor complained"), default=False)
     idempotency_key = models.CharField(max_length=64, null=True, blank=True)
     # The provider's id for a sent SMS or the Message-ID of an email.
     external_id = models.CharField(max_length=255, blank=True)

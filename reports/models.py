@@ -1,0 +1,157 @@
+"""Rollups the manager's figures are read from, and the exchange rates finance
+enters.
+
+A rollup row is keyed by a company-local day and a *cell*: the debtor's team,
+collector (for activity: the person who acted) and type, and a currency
+(blank on rows that hold only counts). The rows hold nothing a base table
+does not: ``reports.rollups`` rebuilds them from the base tables and keeps them
+current cell by cell, and ``reports.kpis`` says how a figure is read from them.
+Ids of teams and people are plain integers (0: none) so that a rollup never
+blocks deleting what it counts, and a missing team is a value, not a NULL.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from debtors.models import money_field
+
+
+class Cell(models.Model):
+    day = models.DateField()
+    team_id = models.IntegerField(default=0)
+    collector_id = models.IntegerField(default=0)
+    debtor_type = models.CharField(max_length=16)
+
+    class Meta:
+        abstract = True
+
+
+class DailyFlow(Cell):
+    """What happened on one day in one cell. Money columns are on the rows
+    with a currency; counts on the row with ``currency = ''``."""
+
+    currency = models.CharField(max_length=3, blank=True)
+    # money, in ``currency``
+    credit_sales = money_field(_("credit sales"))
+    collected = money_field(_("collected"))
+    recovered = money_field(_("recovered"))
+    promised_amount = money_field(_("promised"))
+    kept_amount = money_field(_("kept"))
+    due_amount = money_field(_("falling due"))
+    paid_by_due = money_field(_("paid by the due date"))
+    # counts
+    calls = models.IntegerField(default=0)
+    connected = models.IntegerField(default=0)
+    right_party = models.IntegerField(default=0)
+    promises = models.IntegerField(default=0)
+    promises_evaluated = models.IntegerField(default=0)
+    promises_kept = models.IntegerField(default=0)
+    promises_partly_kept = models.IntegerField(default=0)
+    promises_broken = models.IntegerField(default=0)
+    complaints = models.IntegerField(default=0)
+    disputes_opened = models.IntegerField(default=0)
+    disputes_resolved = models.IntegerField(default=0)
+    dispute_days = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "team_id", "collector_id", "debtor_type", "currency"],
+                name="daily_flow_once",
+            )
+        ]
+        indexes = [models.Index(fields=["team_id", "day"], name="daily_flow_team_day")]
+
+
+class DailyAging(Cell):
+    """The open receivable of one cell and currency at the end of one day,
+    per aging bucket (the bucket keys of ``debtors.aging``)."""
+
+    currency = models.CharField(max_length=3)
+    current = money_field(_("not yet due"))
+    d1_30 = money_field("1–30")
+    d31_60 = money_field("31–60")
+    d61_90 = money_field("61–90")
+    d91_180 = money_field("91–180")
+    d181 = money_field("181+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "team_id", "collector_id", "debtor_type", "currency"],
+                name="daily_aging_once",
+            )
+        ]
+        indexes = [models.Index(fields=["team_id", "day"], name="daily_aging_team_day")]
+
+
+class ContactHour(Cell):
+    """Call attempts and right-party contacts by the hour and weekday of the
+    debtor's local clock (weekday 0 = Monday), for the timing heatmap."""
+
+    weekday = models.SmallIntegerField()
+    hour = models.SmallIntegerField()
+    calls = models.IntegerField(default=0)
+    right_party = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "team_id", "collector_id", "debtor_type", "weekday", "hour"],
+                name="contact_hour_once",
+            )
+        ]
+
+
+class RollupState(models.Model):
+    """When the rollups were last made whole and last touched; one row."""
+
+    window_start = models.DateField(null=True)
+    rebuilt_at = models.DateTimeField(null=True)
+    updated_at = models.DateTimeField(null=True)
+    rebuild_seconds = models.FloatField(null=True)
+
+
+class ExchangeRate(models.Model):
+    """How many units of the base currency (``settings.BASE_CURRENCY``) one
+    unit of ``currency`` is worth from ``valid_from`` on. Finance enters them;
+    a converted total is always marked as converted."""
+
+    currency = models.CharField(_("currency"), max_length=3)
+    valid_from = models.DateField(_("valid from"))
+    rate = models.DecimalField(_("rate"), max_digits=18, decimal_places=8)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["currency", "-valid_from"]
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
+        constraints = [
+            models.UniqueConstraint(fields=["currency", "valid_from"], name="rate_once_per_day"),
+            models.CheckConstraint(condition=Q(rate__gt=Decimal(0)), name="rate_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"1 {self.currency} = {self.rate} ({self.valid_from})"
+
+
+class MonthlyReviewSent(models.Model):
+    """The monthly review went to this manager for this month: sent once."""
+
+    month = models.DateField()
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["month", "recipient"], name="monthly_review_once")
+        ]
