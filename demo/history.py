@@ -61,6 +61,7 @@ class HistoryMixin(GeneratorBase):
                 outcome in Interaction.CONVERSATION_OUTCOMES,
                 note,
                 [],
+                False,
                 None,
                 "",
                 ended or when,

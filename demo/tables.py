@@ -122,6 +122,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "right_party_contact",
         "notes",
         "compliance_flags",
+        "is_complaint",
         "idempotency_key",
         "external_id",
         "created_at",
