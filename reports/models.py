@@ -29,6 +29,9 @@ class Cell(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return f"{self.day} team {self.team_id} collector {self.collector_id} {self.debtor_type}"
+
 
 class DailyFlow(Cell):
     """What happened on one day in one cell. Money columns are on the rows
@@ -47,6 +50,8 @@ class DailyFlow(Cell):
     calls = models.IntegerField(default=0)
     connected = models.IntegerField(default=0)
     right_party = models.IntegerField(default=0)
+    # right-party contacts on any channel (calls, visits, inbound)
+    conversations = models.IntegerField(default=0)
     promises = models.IntegerField(default=0)
     promises_evaluated = models.IntegerField(default=0)
     promises_kept = models.IntegerField(default=0)
@@ -115,6 +120,9 @@ class RollupState(models.Model):
     updated_at = models.DateTimeField(null=True)
     rebuild_seconds = models.FloatField(null=True)
 
+    def __str__(self) -> str:
+        return f"rollups from {self.window_start}, rebuilt {self.rebuilt_at}"
+
 
 class ExchangeRate(models.Model):
     """How many units of the base currency (``settings.BASE_CURRENCY``) one
@@ -155,3 +163,6 @@ class MonthlyReviewSent(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["month", "recipient"], name="monthly_review_once")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} → {self.recipient_id}"

@@ -1,0 +1,200 @@
+"""Keeping the report rollups whole: :func:`rebuild` remakes every row of the
+window from the base tables (nightly, ``manage.py rebuild_reports`` and after
+an import); :func:`refresh_debtors` remakes the cells of a few debtors from a
+day on (after a payment, a logged interaction, a settled promise). Both write
+the same rows the same way, so an update is never a guess on top of a guess.
+
+The window is the current month and the :data:`WINDOW_MONTHS` before it; a
+period reaching further back is computed live (``reports.kpis``).
+
+On PostgreSQL a rebuild holds an exclusive advisory lock and an update a
+shared one plus a lock on its cell, so an update never interleaves with a
+rebuild and two updates of one cell never both insert. Readers are never
+blocked: they see the old rows until the writer commits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+import zlib
+from collections.abc import Iterable
+
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from collections_crm.lib.zones import company_zone
+from debtors.models import Debtor
+
+from .models import ContactHour, DailyAging, DailyFlow, RollupState
+from .q import through
+from .rollup_aging import BUCKET_KEYS, build_aging
+from .rollup_flows import COUNT_FIELDS, MONEY_FIELDS, build_contact_hours, build_flows
+
+WINDOW_MONTHS = 14
+LOCK_KEY = 0x52505453  # "RPTS"
+BATCH = 5_000
+
+Cell = tuple[int, int, str]
+
+
+def company_today(now: dt.datetime | None = None) -> dt.date:
+    return (now or timezone.now()).astimezone(company_zone()).date()
+
+
+def window_for(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The first day of the month :data:`WINDOW_MONTHS` before ``today``'s, and today."""
+    month = today.year * 12 + today.month - 1 - WINDOW_MONTHS
+    return dt.date(month // 12, month % 12 + 1, 1), today
+
+
+def cell_of_debtor(team_id, collector_id, debtor_type) -> Cell:
+    return (team_id or 0, collector_id or 0, debtor_type)
+
+
+def cell_q(cell: Cell) -> Q:
+    """The debtors of a cell, as a filter on Debtor."""
+    team, collector, debtor_type = cell
+    q = Q(debtor_type=debtor_type)
+    q &= Q(team_id=team) if team else Q(team_id__isnull=True)
+    q &= Q(assigned_collector_id=collector) if collector else Q(assigned_collector_id__isnull=True)
+    return q
+
+
+def _cells_of(debtors: Q) -> dict[int, Cell]:
+    rows = Debtor.objects.filter(debtors).values_list(
+        "id", "team_id", "assigned_collector_id", "debtor_type"
+    )
+    return {pk: cell_of_debtor(t, c, ty) for pk, t, c, ty in rows.iterator(chunk_size=20_000)}
+
+
+def _lock(*, exclusive: bool, cell: Cell | None = None) -> None:
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        if exclusive:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+            return
+        cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [LOCK_KEY])
+        if cell is not None:
+            key = zlib.crc32(repr(cell).encode()) & 0x7FFFFFFF
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_KEY, key])
+
+
+def _write(debtors: Q, first: dt.date, last: dt.date, since: dt.date) -> int:
+    """Build the rows of the debtors' cells and insert those from ``since``."""
+    cells = _cells_of(debtors)
+    grid = build_aging(
+        invoice_filter=Q(debtor_id__in=cells)
+        if len(cells) < 5000
+        else through(debtors, "debtor__"),
+        cell_of=cells,
+        first=first,
+        last=last,
+    )
+    aging = (
+        DailyAging(
+            day=day,
+            team_id=k[0],
+            collector_id=k[1],
+            debtor_type=k[2],
+            currency=k[3],
+            **dict(zip(BUCKET_KEYS, amounts, strict=True)),
+        )
+        for day, k, amounts in grid.rows(since)
+    )
+    count = _insert(DailyAging, aging)
+    flows = build_flows(debtors=debtors, first=since, last=last)
+    count += _insert(
+        DailyFlow,
+        (
+            DailyFlow(
+                day=k[0], team_id=k[1], collector_id=k[2], debtor_type=k[3], currency=k[4], **v
+            )
+            for k, v in flows.rows.items()
+        ),
+    )
+    hours = build_contact_hours(debtors=debtors, first=since, last=last)
+    count += _insert(
+        ContactHour,
+        (
+            ContactHour(
+                day=k[0],
+                team_id=k[1],
+                collector_id=k[2],
+                debtor_type=k[3],
+                weekday=k[4],
+                hour=k[5],
+                calls=v[0],
+                right_party=v[1],
+            )
+            for k, v in hours.items()
+        ),
+    )
+    return count
+
+
+def _insert(model, objects: Iterable) -> int:
+    count, batch = 0, []
+    for obj in objects:
+        batch.append(obj)
+        if len(batch) >= BATCH:
+            model.objects.bulk_create(batch)
+            count += len(batch)
+            batch = []
+    if batch:
+        model.objects.bulk_create(batch)
+        count += len(batch)
+    return count
+
+
+def _state() -> RollupState:
+    state = RollupState.objects.select_for_update().order_by("pk").first()
+    return state or RollupState.objects.create()
+
+
+def rebuild(*, since: dt.date | None = None, now: dt.datetime | None = None) -> dict:
+    """Remake every rollup row from ``since`` (default: the window's start) to
+    today. Returns what was done, for the command and the benchmark."""
+    started = time.perf_counter()
+    first, last = window_for(company_today(now))
+    since = max(since or first, first)
+    with transaction.atomic():
+        _lock(exclusive=True)
+        for model in (DailyAging, DailyFlow, ContactHour):
+            model.objects.filter(day__gte=since).delete()
+            model.objects.filter(day__lt=first).delete()
+        rows = _write(Q(), first, last, since)
+        seconds = time.perf_counter() - started
+        state = _state()
+        state.window_start = first
+        state.rebuilt_at = state.updated_at = now or timezone.now()
+        state.rebuild_seconds = seconds
+        state.save()
+    return {"first": first, "last": last, "since": since, "rows": rows, "seconds": seconds}
+
+
+def refresh_debtors(
+    debtor_ids: Iterable[int], *, since: dt.date | None = None, now: dt.datetime | None = None
+) -> int:
+    """Remake the cells the debtors belong to now, from ``since`` (default:
+    the window's start) to today. Cheap for a few debtors: a cell is one
+    collector's debtors of one type."""
+    first, last = window_for(company_today(now))
+    since = max(since or first, first)
+    cells = set(_cells_of(Q(pk__in=list(debtor_ids))).values())
+    rows = 0
+    for cell in sorted(cells):
+        with transaction.atomic():
+            _lock(exclusive=False, cell=cell)
+            team, collector, debtor_type = cell
+            mine = {"team_id": team, "collector_id": collector, "debtor_type": debtor_type}
+            for model in (DailyAging, DailyFlow, ContactHour):
+                model.objects.filter(day__gte=since, **mine).delete()
+            rows += _write(cell_q(cell), first, last, since)
+            RollupState.objects.filter(pk=_state().pk).update(updated_at=now or timezone.now())
+    return rows
+
+
+__all__ = ["COUNT_FIELDS", "MONEY_FIELDS", "rebuild", "refresh_debtors", "window_for"]
