@@ -86,3 +86,12 @@ def promise_followups_task(promise_ids: list[int]) -> int:
     from .events import promise_followups
 
     return promise_followups(promise_ids)
+
+
+@shared_task(name="followups.tasks.suggest_debtor_types")
+def suggest_debtor_types(debtor_ids: list[int] | None = None) -> dict[str, int]:
+    """The type review: suggest a type where recent signals point to another
+    one, and withdraw suggestions that no longer hold (every debtor without ids)."""
+    from .type_review import suggest_for_debtors
+
+    return suggest_for_debtors(debtor_ids)

@@ -249,6 +249,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "followups.tasks.nightly_task",
         "schedule": crontab(minute=0, hour=1),
     },
+    # Every night at 03:00 company time, after the planning run has evaluated
+    # the promises that fell due: the type review's suggestions for everyone.
+    "nightly-type-review": {
+        "task": "followups.tasks.suggest_debtor_types",
+        "schedule": crontab(minute=0, hour=3),
+    },
 }
 
 # Shared between web and worker processes (import progress, locks): Redis when

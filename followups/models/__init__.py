@@ -7,6 +7,7 @@ from .followups import REASON_RANK, DebtorClaim, FollowUp
 from .interactions import Interaction
 from .policy import ContactPolicy, DebtorPolicyOverride, EngineSettings
 from .promises import Instalment, PromiseToPay
+from .type_review import TypeSuggestion
 
 __all__ = [
     "REASON_RANK",
@@ -22,4 +23,5 @@ __all__ = [
     "Instalment",
     "Interaction",
     "PromiseToPay",
+    "TypeSuggestion",
 ]
