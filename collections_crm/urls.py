@@ -68,6 +68,7 @@ api_patterns = [
     path("scripts/for-debtor/", scripts_api.ScriptForDebtorApi.as_view(), name="script-for-debtor"),
     path("scripts/objections/", scripts_api.ObjectionListApi.as_view(), name="script-objections"),
     path("scripts/tone-check/", scripts_api.ToneCheckApi.as_view(), name="script-tone-check"),
+    path("reports/", include("reports.urls_api")),
     path("queue/", queue_api.QueueApi.as_view(), name="queue"),
     path("queue/next/", queue_api.QueueNextApi.as_view(), name="queue-next"),
     path("queue/release/", queue_api.QueueReleaseApi.as_view(), name="queue-release"),

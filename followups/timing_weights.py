@@ -163,3 +163,11 @@ def _blend(prior: float, key, team_rates, debtor_rates):
     score = (K_DEBTOR * team + sd) / (K_DEBTOR + nd)
     share = K_TEAM / (K_TEAM + nt) * K_DEBTOR / (K_DEBTOR + nd)
     return score, (st, nt), (sd, nd), share
+
+
+def prior_rate(calendar: Calendar, weekday: int, second_of_day: int) -> float:
+    """The rule-based expected right-party rate of a moment before any data
+    (``m`` in the module's docstring, without money-day bonuses): what the
+    reports' timing heatmap sets the team's measured rates beside."""
+    prior, _codes = _base(calendar, weekday, second_of_day, False)
+    return RATE_FLOOR + RATE_SPAN * prior if prior > 0 else 0.0

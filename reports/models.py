@@ -112,6 +112,34 @@ class ContactHour(Cell):
         ]
 
 
+class MonthlyRoll(models.Model):
+    """Where one aging bucket's money went in a month: of what the cell's
+    invoices held in ``bucket`` at the end of ``month`` (the month's last day),
+    how much sat in a later bucket at the end of the next month (``rolled``)
+    and how much had been paid or closed by then (``paid``)."""
+
+    month = models.DateField()
+    team_id = models.IntegerField(default=0)
+    collector_id = models.IntegerField(default=0)
+    debtor_type = models.CharField(max_length=16)
+    currency = models.CharField(max_length=3)
+    bucket = models.CharField(max_length=8)
+    opening = money_field(_("opening"))
+    rolled = money_field(_("rolled on"))
+    paid = money_field(_("paid"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "team_id", "collector_id", "debtor_type", "currency", "bucket"],
+                name="monthly_roll_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.bucket} {self.currency}"
+
+
 class RollupState(models.Model):
     """When the rollups were last made whole and last touched; one row."""
 

@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from django.db.models import Q
 
-from debtors.aging import BUCKETS
+from debtors.aging import BUCKETS, bucket_for
 from debtors.as_of import closed_on, segments
 from debtors.models import Invoice, PaymentAllocation
 
@@ -61,6 +61,37 @@ class AgingGrid:
         self.first, self.last = first, last
         self.days = (last - first).days + 1
         self.deltas: dict[tuple, list[list[int]]] = {}
+        self.month_ends = month_ends(first, last)
+        # (key, month end, bucket index) → [opening, rolled, paid] in cents
+        self.rolls: dict[tuple, list[int]] = {}
+
+    def add_rolls(self, key: tuple, due: dt.date, steps: list) -> None:
+        """Follow the invoice from each month end to the next."""
+        if not steps or steps[0][2] < 0:
+            return  # nothing open, or a credit note: no roll to speak of
+        values = [_value_at(steps, end) for end in self.month_ends]
+        for i in range(len(values) - 1):
+            opening, later = values[i], values[i + 1]
+            if opening <= 0:
+                continue
+            end, after = self.month_ends[i], self.month_ends[i + 1]
+            bucket = _bucket_index(due, end)
+            cell = self.rolls.setdefault((key, end, bucket), [0, 0, 0])
+            cell[0] += opening
+            if later > 0 and _bucket_index(due, after) > bucket:
+                cell[1] += min(later, opening)
+            cell[2] += max(opening - later, 0)
+
+    def roll_rows(self, since: dt.date | None = None) -> Iterator[tuple]:
+        """(month end, key, bucket key, opening, rolled, paid) as Decimals."""
+        for (key, end, bucket), (opening, rolled, paid) in self.rolls.items():
+            if since is None or end >= since - dt.timedelta(days=31):  # see rollups._roll_since
+                yield (
+                    end,
+                    key,
+                    BUCKET_KEYS[bucket],
+                    *(Decimal(v) / CENTS for v in (opening, rolled, paid)),
+                )
 
     def _grid(self, key: tuple) -> list[list[int]]:
         grid = self.deltas.get(key)
@@ -93,6 +124,30 @@ class AgingGrid:
                 if offset >= start and any(running):
                     day = self.first + dt.timedelta(days=offset)
                     yield day, key, [Decimal(v) / CENTS for v in running]
+
+
+def month_ends(first: dt.date, last: dt.date) -> list[dt.date]:
+    """The last day of every month that ends from ``first`` to ``last``."""
+    ends = []
+    day = first
+    while True:
+        following = (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+        end = following - dt.timedelta(days=1)
+        if end > last:
+            return ends
+        ends.append(end)
+        day = following
+
+
+def _value_at(steps: list, day: dt.date) -> int:
+    for start, end, value in steps:
+        if start <= day < end:
+            return value
+    return 0
+
+
+def _bucket_index(due: dt.date, day: dt.date) -> int:
+    return BUCKET_KEYS.index(bucket_for((day - due).days).key)
 
 
 def build_aging(
@@ -137,14 +192,16 @@ def build_aging(
                 mine.append((pending[1], _cents(pending[2])))
             pending = next(allocations, None)
         key = (*cell_of[debtor_id], currency)
-        for start, end, value in segments(
+        steps = segments(
             amount=_cents(amount),
             open_amount=_cents(open_amount),
             issue_date=issued,
             closed=closed_on(closed_at),
             allocations=mine,
-        ):
+        )
+        for start, end, value in steps:
             grid.add_step(key, due, start, end, value)
+        grid.add_rolls(key, due, steps)
     return grid
 
 

@@ -27,7 +27,7 @@ from django.utils import timezone
 from collections_crm.lib.zones import company_zone
 from debtors.models import Debtor
 
-from .models import ContactHour, DailyAging, DailyFlow, RollupState
+from .models import ContactHour, DailyAging, DailyFlow, MonthlyRoll, RollupState
 from .q import through
 from .rollup_aging import BUCKET_KEYS, build_aging
 from .rollup_flows import COUNT_FIELDS, MONEY_FIELDS, build_contact_hours, build_flows
@@ -105,6 +105,23 @@ def _write(debtors: Q, first: dt.date, last: dt.date, since: dt.date) -> int:
         for day, k, amounts in grid.rows(since)
     )
     count = _insert(DailyAging, aging)
+    count += _insert(
+        MonthlyRoll,
+        (
+            MonthlyRoll(
+                month=end,
+                team_id=k[0],
+                collector_id=k[1],
+                debtor_type=k[2],
+                currency=k[3],
+                bucket=bucket,
+                opening=opening,
+                rolled=rolled,
+                paid=paid,
+            )
+            for end, k, bucket, opening, rolled, paid in grid.roll_rows(since)
+        ),
+    )
     flows = build_flows(debtors=debtors, first=since, last=last)
     count += _insert(
         DailyFlow,
@@ -149,6 +166,11 @@ def _insert(model, objects: Iterable) -> int:
     return count
 
 
+def _roll_since(since: dt.date) -> dt.date:
+    """A roll is remade when either of its month ends is on or after ``since``."""
+    return since - dt.timedelta(days=31)
+
+
 def _state() -> RollupState:
     state = RollupState.objects.select_for_update().order_by("pk").first()
     return state or RollupState.objects.create()
@@ -165,6 +187,8 @@ def rebuild(*, since: dt.date | None = None, now: dt.datetime | None = None) -> 
         for model in (DailyAging, DailyFlow, ContactHour):
             model.objects.filter(day__gte=since).delete()
             model.objects.filter(day__lt=first).delete()
+        MonthlyRoll.objects.filter(month__gte=_roll_since(since)).delete()
+        MonthlyRoll.objects.filter(month__lt=first).delete()
         rows = _write(Q(), first, last, since)
         seconds = time.perf_counter() - started
         state = _state()
@@ -192,6 +216,7 @@ def refresh_debtors(
             mine = {"team_id": team, "collector_id": collector, "debtor_type": debtor_type}
             for model in (DailyAging, DailyFlow, ContactHour):
                 model.objects.filter(day__gte=since, **mine).delete()
+            MonthlyRoll.objects.filter(month__gte=_roll_since(since), **mine).delete()
             rows += _write(cell_q(cell), first, last, since)
             RollupState.objects.filter(pk=_state().pk).update(updated_at=now or timezone.now())
     return rows

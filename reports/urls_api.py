@@ -1,0 +1,13 @@
+"""The reports' API, included under /api/reports/ (names in the ``api`` namespace)."""
+
+from django.urls import path
+
+from . import kpi_api
+
+urlpatterns = [
+    path("kpis/", kpi_api.KpiApi.as_view(), name="report-kpis"),
+    path("collectors/", kpi_api.CollectorTableApi.as_view(), name="report-collectors"),
+    path("types/", kpi_api.TypeTableApi.as_view(), name="report-types"),
+    path("heatmap/", kpi_api.HeatmapApi.as_view(), name="report-heatmap"),
+    path("forecast/", kpi_api.ForecastApi.as_view(), name="report-forecast"),
+]
