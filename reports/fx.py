@@ -58,6 +58,10 @@ class Rate:
     rate: Decimal
     valid_from: dt.date | None
 
+    @property
+    def rate_text(self) -> str:
+        return rate_text(self.rate)
+
 
 def rates_on(currencies: Iterable[str], day: dt.date) -> dict[str, Rate]:
     """The rate in force on ``day`` for each of ``currencies`` that has one,

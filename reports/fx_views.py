@@ -112,6 +112,9 @@ def rates_view(request):
     today = local_today(request.user)
     in_force = rates_on(currencies, today)
     page = Paginator(_rates(currency), PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    for row in page.object_list:
+        row.rate_text = rate_text(row.rate)
     context = {
         "page": page,
         "currency": currency,
@@ -186,6 +189,7 @@ def rate_delete_view(request, pk):
             _said(_("Rate deleted: 1 %(currency)s = %(rate)s %(base)s from %(day)s."), row),
         )
         return redirect("reports:fx-rates")
+    row.rate_text = rate_text(row.rate)
     return render(request, "reports/fx/delete.html", {"row": row, "base": base_currency()})
 
 
