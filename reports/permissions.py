@@ -21,9 +21,7 @@ def is_manager_or_admin(user: User) -> bool:
 
 
 def can_see_receivables(user: User) -> bool:
-    return is_manager_or_admin(user) or (
-        user.is_authenticated and user.role == User.Role.FINANCE
-    )
+    return is_manager_or_admin(user) or (user.is_authenticated and user.role == User.Role.FINANCE)
 
 
 def can_see_performance(user: User) -> bool:

@@ -25,7 +25,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from collections_crm.lib.zones import company_zone
-from debtors.models import Debtor
+from debtors.models import Debtor, DebtorType
 
 from .models import ContactHour, DailyAging, DailyFlow, MonthlyRoll, RollupState
 from .q import through
@@ -200,16 +200,32 @@ def rebuild(*, since: dt.date | None = None, now: dt.datetime | None = None) -> 
 
 
 def refresh_debtors(
-    debtor_ids: Iterable[int], *, since: dt.date | None = None, now: dt.datetime | None = None
+    debtor_ids: Iterable[int],
+    *,
+    since: dt.date | None = None,
+    now: dt.datetime | None = None,
+    all_types: bool = False,
 ) -> int:
     """Remake the cells the debtors belong to now, from ``since`` (default:
-    the window's start) to today. Cheap for a few debtors: a cell is one
-    collector's debtors of one type."""
+    the window's start) to today. With ``all_types`` also their collector's
+    cells of every other type (a debtor's type just changed: its old cell
+    still counts it)."""
+    cells = set(_cells_of(Q(pk__in=list(debtor_ids))).values())
+    if all_types:
+        types = [t for t, _label in DebtorType.choices]
+        cells |= {(team, collector, t) for team, collector, _t in cells for t in types}
+    return refresh_cells(cells, since=since, now=now)
+
+
+def refresh_cells(
+    cells: Iterable[Cell], *, since: dt.date | None = None, now: dt.datetime | None = None
+) -> int:
+    """Remake whole cells (team, collector, type) from ``since`` to today. Cheap
+    for a few cells: a cell is one collector's debtors of one type."""
     first, last = window_for(company_today(now))
     since = max(since or first, first)
-    cells = set(_cells_of(Q(pk__in=list(debtor_ids))).values())
     rows = 0
-    for cell in sorted(cells):
+    for cell in sorted(set(cells)):
         with transaction.atomic():
             _lock(exclusive=False, cell=cell)
             team, collector, debtor_type = cell
@@ -222,4 +238,11 @@ def refresh_debtors(
     return rows
 
 
-__all__ = ["COUNT_FIELDS", "MONEY_FIELDS", "rebuild", "refresh_debtors", "window_for"]
+__all__ = [
+    "COUNT_FIELDS",
+    "MONEY_FIELDS",
+    "rebuild",
+    "refresh_cells",
+    "refresh_debtors",
+    "window_for",
+]

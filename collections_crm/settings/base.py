@@ -85,6 +85,13 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A PostgreSQL replica for the reports' rollup reads (reports.router); the
+# primary serves them when unset.
+if env.str("REPORTS_DATABASE_URL", default=""):
+    DATABASES["reports"] = env.db("REPORTS_DATABASE_URL")
+    DATABASES["reports"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["reports"]["CONN_HEALTH_CHECKS"] = True
+DATABASE_ROUTERS = ["reports.router.ReportsRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -248,6 +255,12 @@ CELERY_BEAT_SCHEDULE = {
     "nightly-followup-planning": {
         "task": "followups.tasks.nightly_task",
         "schedule": crontab(minute=0, hour=1),
+    },
+    # Every night at 02:30, after the planning: remake the report rollups
+    # (events keep them current during the day; this makes them whole).
+    "nightly-report-rollups": {
+        "task": "reports.tasks.rebuild_reports_task",
+        "schedule": crontab(minute=30, hour=2),
     },
     # Every night at 03:00 company time, after the planning run has evaluated
     # the promises that fell due: the type review's suggestions for everyone.
