@@ -3,7 +3,7 @@ prefixes they always had (``/debtors/…``, ``/followups/…``)."""
 
 from django.urls import path
 
-from . import queue_views, views, visit_views
+from . import queue_views, type_suggestion_views, views, visit_views
 from . import workspace_side_views as side
 from . import workspace_views as ws
 
@@ -35,6 +35,11 @@ urlpatterns = [
     path(f"{WS}/callback/", side.callback_view, name="ws-callback"),
     path(f"{WS}/escalate/", side.escalate_view, name="ws-escalate"),
     path(f"{WS}/type/", side.type_view, name="ws-type"),
+    path(
+        f"{WS}/type-suggestion/",
+        type_suggestion_views.type_suggestion_decide_view,
+        name="ws-type-suggestion",
+    ),
 ]
 
 # Each side form alone, fresh: loaded into its panel when it opens (htmx), or a
