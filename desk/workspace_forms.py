@@ -107,6 +107,10 @@ class LogForm(DebtorForm):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    is_complaint = forms.BooleanField(
+        label=gettext_lazy("They complained (about us, the calls or the company)"),
+        required=False,
+    )
     callback_at = forms.DateTimeField(
         label=gettext_lazy("Call back at (their time)"),
         required=False,

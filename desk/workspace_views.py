@@ -201,6 +201,7 @@ def log_view(request, public_id):
             idempotency_key=data["idempotency_key"],
             contact=data["contact"],
             notes=data["notes"],
+            is_complaint=data["is_complaint"],
             track=track,
             callback_at=wall_time(data["callback_at"]),
             compliance_flags=[

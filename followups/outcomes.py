@@ -163,6 +163,7 @@ def interaction_log(
     channel: str = Channel.CALL,
     contact: Contact | None = None,
     notes: str = "",
+    is_complaint: bool = False,
     track: TalkTrack | None = None,
     callback_at: dt.datetime | None = None,
     compliance_flags: list | None = None,
@@ -197,6 +198,7 @@ def interaction_log(
                 outcome=outcome,
                 right_party_contact=outcome in Interaction.CONVERSATION_OUTCOMES,
                 notes=notes.strip(),
+                is_complaint=is_complaint,
                 compliance_flags=compliance_flags or [],
                 idempotency_key=idempotency_key,
             )

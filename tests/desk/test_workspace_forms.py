@@ -44,6 +44,15 @@ def test_a_conversation_is_a_right_party_contact(alice, debtor):
     assert interaction.right_party_contact and interaction.contact.name == "Li Na"
 
 
+def test_a_complaint_is_flagged_for_the_managers_complaint_rate(alice, debtor):
+    log(alice, debtor, outcome="refused", notes="Says we call too often", is_complaint="on")
+    log(alice, debtor, outcome="right_party", idempotency_key="k-2")
+    flags = list(
+        Interaction.objects.order_by("started_at", "pk").values_list("is_complaint", flat=True)
+    )
+    assert flags == [True, False]
+
+
 def test_a_double_submit_logs_once_and_answers_the_same(alice, debtor):
     first = log(alice, debtor, outcome="busy").content.decode()
     second = log(alice, debtor, outcome="busy").content.decode()
