@@ -166,6 +166,11 @@ def _audit_target(currency: str, valid_from: dt.date) -> uuid.UUID:
     return uuid.uuid5(uuid.NAMESPACE_URL, f"reports.exchangerate:{currency}:{valid_from}")
 
 
+def _snapshot(row: ExchangeRate) -> dict:
+    """What the audit keeps of a rate; the rate as people write it (7.1)."""
+    return {**model_snapshot(row, AUDITED), "rate": rate_text(row.rate)}
+
+
 def _audit_event(actor, action: str, key: tuple, before: dict, after: dict) -> AuditEvent:
     return AuditEvent(
         actor=actor if actor and actor.pk else None,
@@ -211,7 +216,7 @@ def rate_create(actor, *, currency, valid_from, rate) -> ExchangeRate:
         raise _clash(currency, valid_from)
     row = ExchangeRate(currency=currency, valid_from=valid_from, rate=rate, entered_by=actor)
     _save(row)
-    after = model_snapshot(row, AUDITED)
+    after = _snapshot(row)
     _audit_event(actor, "exchange_rate.create", (currency, valid_from), {}, after).save()
     return row
 
@@ -223,7 +228,7 @@ def rate_update(actor, exchange_rate: ExchangeRate, *, currency, valid_from, rat
     _require_editor(actor)
     currency, valid_from, rate = _clean(currency, valid_from, rate)
     row = ExchangeRate.objects.select_for_update().get(pk=exchange_rate.pk)
-    before = model_snapshot(row, AUDITED)
+    before = _snapshot(row)
     if (row.currency, row.valid_from, row.rate) == (currency, valid_from, rate):
         return row
     others = ExchangeRate.objects.exclude(pk=row.pk)
@@ -232,7 +237,7 @@ def rate_update(actor, exchange_rate: ExchangeRate, *, currency, valid_from, rat
     key = (row.currency, row.valid_from)
     row.currency, row.valid_from, row.rate, row.entered_by = currency, valid_from, rate, actor
     _save(row)
-    after = model_snapshot(row, AUDITED)
+    after = _snapshot(row)
     _audit_event(actor, "exchange_rate.update", key, before, after).save()
     return row
 
@@ -241,7 +246,7 @@ def rate_update(actor, exchange_rate: ExchangeRate, *, currency, valid_from, rat
 def rate_delete(actor, exchange_rate: ExchangeRate) -> None:
     """Remove a rate; the one before it (if any) applies again from its day."""
     _require_editor(actor)
-    before = model_snapshot(exchange_rate, AUDITED)
+    before = _snapshot(exchange_rate)
     key = (exchange_rate.currency, exchange_rate.valid_from)
     ExchangeRate.objects.filter(pk=exchange_rate.pk).delete()
     _audit_event(actor, "exchange_rate.delete", key, before, {}).save()
@@ -442,10 +447,8 @@ def _upsert(actor, lines: list[_Line]) -> ImportResult:
         row = ExchangeRate(currency=ln.currency, valid_from=ln.valid_from, rate=ln.rate)
         row.entered_by = actor
         writes.append(row)
-        before = model_snapshot(old, AUDITED) if old is not None else {}
-        events.append(
-            _audit_event(actor, "exchange_rate.import", key, before, model_snapshot(row, AUDITED))
-        )
+        before = _snapshot(old) if old is not None else {}
+        events.append(_audit_event(actor, "exchange_rate.import", key, before, _snapshot(row)))
         updated += old is not None
     ExchangeRate.objects.bulk_create(
         writes,
