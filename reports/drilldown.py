@@ -63,136 +63,121 @@ def _open_at_end(filters: Filters) -> QuerySet:
     ).filter(Q(closed_at__isnull=True) | Q(closed_at__gte=after))
 
 
-def _build(filters: Filters, key: str):
-    start, end = filters.date_from, filters.date_to
-    t0, t1 = day_bounds(start, end)
-    cur = filters.currency
-    mine = filters.debtors("debtor__")
-    broken = _settled(filters).filter(status=PromiseToPay.Status.BROKEN)
-    table = {
-        "credit_sales": (
-            "invoices",
-            _("Invoices issued"),
-            lambda: Invoice.objects.filter(mine, currency=cur, issue_date__range=(start, end)),
-        ),
-        "collected": (
-            "payments",
-            _("Payments received"),
-            lambda: Payment.objects.filter(mine, currency=cur, received_on__range=(start, end)),
-        ),
-        "recovered": (
-            "allocations",
-            _("Payments on past-due invoices"),
-            lambda: PaymentAllocation.objects.filter(
-                filters.debtors("invoice__debtor__"),
-                invoice__currency=cur,
-                payment__received_on__range=(start, end),
-                invoice__due_date__lt=F("payment__received_on"),
-            ),
-        ),
-        "ar_end": ("invoices", _("Invoices open at the end"), lambda: _open_at_end(filters)),
-        "ar_current_end": (
-            "invoices",
-            _("Invoices not yet due at the end"),
-            lambda: _open_at_end(filters).filter(due_date__gte=end),
-        ),
-        "over_90": (
-            "invoices",
-            _("Invoices over 90 days past due at the end"),
-            lambda: _open_at_end(filters).filter(due_date__lt=end - dt.timedelta(days=90)),
-        ),
-        "calls": ("interactions", _("Call attempts"), lambda: _calls(filters)),
-        "connected": (
-            "interactions",
-            _("Calls answered"),
-            lambda: _calls(filters).filter(outcome__in=Interaction.CONNECTED_OUTCOMES),
-        ),
-        "right_party": (
-            "interactions",
-            _("Calls with the right person"),
-            lambda: _calls(filters).filter(right_party_contact=True),
-        ),
-        "complaints": (
-            "interactions",
-            _("Contacts with a complaint"),
-            lambda: _contacts(filters).filter(is_complaint=True),
-        ),
-        "promises": (
-            "promises",
-            _("Promises made"),
-            lambda: PromiseToPay.objects.filter(
-                mine, created_at__gte=t0, created_at__lt=t1
-            ).exclude(status=PromiseToPay.Status.CANCELLED),
-        ),
-        "promises_kept": (
-            "promises",
-            _("Promises kept"),
-            lambda: _settled(filters).filter(status=PromiseToPay.Status.KEPT),
-        ),
-        "promises_partly_kept": (
-            "promises",
-            _("Promises partly kept"),
-            lambda: _settled(filters).filter(status=PromiseToPay.Status.PARTLY_KEPT),
-        ),
-        "promises_broken": ("promises", _("Promises broken"), lambda: broken),
-        "broken_promise_debtors": (
-            "debtors",
-            _("Debtors who broke a promise"),
-            lambda: Debtor.objects.filter(pk__in=broken.values("debtor_id")),
-        ),
-        "overdue_debtors": (
-            "debtors",
-            _("Debtors with overdue money at the end"),
-            lambda: Debtor.objects.filter(
-                pk__in=_open_at_end(filters).filter(due_date__lt=end).values("debtor_id")
-            ),
-        ),
-        "disputes_opened": (
-            "disputes",
-            _("Disputes opened"),
-            lambda: Dispute.objects.filter(mine, opened_at__gte=t0, opened_at__lt=t1),
-        ),
-        "disputes_resolved": (
-            "disputes",
-            _("Disputes resolved"),
-            lambda: Dispute.objects.filter(
-                mine, status__in=CLOSED_DISPUTES, resolved_at__gte=t0, resolved_at__lt=t1
-            ),
-        ),
-    }
-    return table.get(key)
+def _issued(f: Filters) -> QuerySet:
+    return Invoice.objects.filter(
+        f.debtors("debtor__"), currency=f.currency, issue_date__range=(f.date_from, f.date_to)
+    )
 
 
-DRILL_KEYS = (
-    "credit_sales",
-    "collected",
-    "recovered",
-    "ar_end",
-    "ar_current_end",
-    "over_90",
-    "calls",
-    "connected",
-    "right_party",
-    "complaints",
-    "promises",
-    "promises_kept",
-    "promises_partly_kept",
-    "promises_broken",
-    "broken_promise_debtors",
-    "overdue_debtors",
-    "disputes_opened",
-    "disputes_resolved",
-)
+def _paid(f: Filters) -> QuerySet:
+    return Payment.objects.filter(
+        f.debtors("debtor__"), currency=f.currency, received_on__range=(f.date_from, f.date_to)
+    )
+
+
+def _recovered(f: Filters) -> QuerySet:
+    return PaymentAllocation.objects.filter(
+        f.debtors("invoice__debtor__"),
+        invoice__currency=f.currency,
+        payment__received_on__range=(f.date_from, f.date_to),
+        invoice__due_date__lt=F("payment__received_on"),
+    )
+
+
+def _made(f: Filters) -> QuerySet:
+    t0, t1 = day_bounds(f.date_from, f.date_to)
+    return PromiseToPay.objects.filter(
+        f.debtors("debtor__"), created_at__gte=t0, created_at__lt=t1
+    ).exclude(status=PromiseToPay.Status.CANCELLED)
+
+
+def _settled_as(status):
+    return lambda f: _settled(f).filter(status=status)
+
+
+def _disputes(f: Filters, field: str) -> QuerySet:
+    t0, t1 = day_bounds(f.date_from, f.date_to)
+    rows = Dispute.objects.filter(
+        f.debtors("debtor__"), **{f"{field}__gte": t0, f"{field}__lt": t1}
+    )
+    return rows.filter(status__in=CLOSED_DISPUTES) if field == "resolved_at" else rows
+
+
+def _debtors_of(rows: QuerySet) -> QuerySet:
+    return Debtor.objects.filter(pk__in=rows.values("debtor_id"))
+
+
+BROKEN = PromiseToPay.Status.BROKEN
+# key → (kind of row, title, the rows)
+TABLE = {
+    "credit_sales": ("invoices", _("Invoices issued"), _issued),
+    "collected": ("payments", _("Payments received"), _paid),
+    "recovered": ("allocations", _("Payments on past-due invoices"), _recovered),
+    "ar_end": ("invoices", _("Invoices open at the end"), _open_at_end),
+    "ar_current_end": (
+        "invoices",
+        _("Invoices not yet due at the end"),
+        lambda f: _open_at_end(f).filter(due_date__gte=f.date_to),
+    ),
+    "over_90": (
+        "invoices",
+        _("Invoices over 90 days past due at the end"),
+        lambda f: _open_at_end(f).filter(due_date__lt=f.date_to - dt.timedelta(days=90)),
+    ),
+    "calls": ("interactions", _("Call attempts"), _calls),
+    "connected": (
+        "interactions",
+        _("Calls answered"),
+        lambda f: _calls(f).filter(outcome__in=Interaction.CONNECTED_OUTCOMES),
+    ),
+    "right_party": (
+        "interactions",
+        _("Calls with the right person"),
+        lambda f: _calls(f).filter(right_party_contact=True),
+    ),
+    "complaints": (
+        "interactions",
+        _("Contacts with a complaint"),
+        lambda f: _contacts(f).filter(is_complaint=True),
+    ),
+    "promises": ("promises", _("Promises made"), _made),
+    "promises_kept": ("promises", _("Promises kept"), _settled_as(PromiseToPay.Status.KEPT)),
+    "promises_partly_kept": (
+        "promises",
+        _("Promises partly kept"),
+        _settled_as(PromiseToPay.Status.PARTLY_KEPT),
+    ),
+    "promises_broken": ("promises", _("Promises broken"), _settled_as(BROKEN)),
+    "broken_promise_debtors": (
+        "debtors",
+        _("Debtors who broke a promise"),
+        lambda f: _debtors_of(_settled(f).filter(status=BROKEN)),
+    ),
+    "overdue_debtors": (
+        "debtors",
+        _("Debtors with overdue money at the end"),
+        lambda f: _debtors_of(_open_at_end(f).filter(due_date__lt=f.date_to)),
+    ),
+    "disputes_opened": ("disputes", _("Disputes opened"), lambda f: _disputes(f, "opened_at")),
+    "disputes_resolved": (
+        "disputes",
+        _("Disputes resolved"),
+        lambda f: _disputes(f, "resolved_at"),
+    ),
+}
+
+
+DRILL_KEYS = tuple(TABLE)
 
 
 def drill(filters: Filters, key: str) -> Drill | None:
     """The rows behind figure ``key`` (see :data:`DRILL_KEYS`); None for an
     unknown key."""
-    found = _build(filters, key)
+    found = TABLE.get(key)
     if found is None:
         return None
     kind, title, make = found
-    queryset = make()
+    queryset = make(filters)
     if kind == "debtors":
         queryset = queryset.filter(filters.debtors()).order_by("name")
     return Drill(key=key, kind=kind, title=str(title), queryset=queryset)

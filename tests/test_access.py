@@ -146,7 +146,7 @@ def test_admin_pages_list_every_model(client, personas):
     from django.contrib import admin
 
     client.force_login(personas.admin)
-    for app in ("accounts", "debtors", "scripts_library", "followups"):
+    for app in ("accounts", "debtors", "scripts_library", "followups", "reports"):
         for model in apps.get_app_config(app).get_models():
             assert model in admin.site._registry, model
             url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
