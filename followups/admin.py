@@ -14,6 +14,7 @@ from .models import (
     Instalment,
     Interaction,
     PromiseToPay,
+    TypeSuggestion,
 )
 
 
@@ -127,3 +128,18 @@ class ContactRateAdmin(admin.ModelAdmin):
 class DebtorClaimAdmin(admin.ModelAdmin):
     list_display = ["debtor", "user", "claimed_at", "expires_at"]
     raw_id_fields = ["debtor", "user"]
+
+
+@admin.register(TypeSuggestion)
+class TypeSuggestionAdmin(admin.ModelAdmin):
+    """Read only: suggestions are decided on the type review page (audited)."""
+
+    list_display = ["debtor", "current_type", "suggested_type", "reason", "status", "created_at"]
+    list_filter = ["status", "suggested_type", "reason"]
+    raw_id_fields = ["debtor", "decided_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
