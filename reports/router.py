@@ -9,11 +9,15 @@ REPLICA = "reports"
 ROLLUP_MODELS = frozenset({"dailyflow", "dailyaging", "contacthour", "monthlyroll", "rollupstate"})
 
 
+def replica_configured() -> bool:
+    return REPLICA in settings.DATABASES
+
+
 class ReportsRouter:
     def db_for_read(self, model, **hints):
         meta = model._meta
         if meta.app_label == "reports" and meta.model_name in ROLLUP_MODELS:
-            return REPLICA if REPLICA in settings.DATABASES else None
+            return REPLICA if replica_configured() else None
         return None
 
     def db_for_write(self, model, **hints):
