@@ -31,10 +31,10 @@ from .models import ContactHour, DailyAging, DailyFlow, MonthlyRoll, RollupState
 from .q import through
 from .rollup_aging import BUCKET_KEYS, build_aging
 from .rollup_flows import COUNT_FIELDS, MONEY_FIELDS, build_contact_hours, build_flows
+from .rollup_write import insert_rows
 
 WINDOW_MONTHS = 14
 LOCK_KEY = 0x52505453  # "RPTS"
-BATCH = 5_000
 
 Cell = tuple[int, int, str]
 
@@ -82,87 +82,50 @@ def _lock(*, exclusive: bool, cell: Cell | None = None) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_KEY, key])
 
 
+CELL = ("day", "team_id", "collector_id", "debtor_type")
+FLOW_COLUMNS = (*CELL, "currency", *MONEY_FIELDS, *COUNT_FIELDS)
+AGING_COLUMNS = (*CELL, "currency", *BUCKET_KEYS)
+ROLL_COLUMNS = (
+    "month",
+    "team_id",
+    "collector_id",
+    "debtor_type",
+    "currency",
+    "bucket",
+    "opening",
+    "rolled",
+    "paid",
+)
+HOUR_COLUMNS = (*CELL, "weekday", "hour", "calls", "right_party")
+
+
 def _write(debtors: Q, first: dt.date, last: dt.date, since: dt.date) -> int:
     """Build the rows of the debtors' cells and insert those from ``since``."""
     cells = _cells_of(debtors)
+    few = len(cells) < 5000
     grid = build_aging(
-        invoice_filter=Q(debtor_id__in=cells)
-        if len(cells) < 5000
-        else through(debtors, "debtor__"),
+        invoice_filter=Q(debtor_id__in=cells) if few else through(debtors, "debtor__"),
         cell_of=cells,
         first=first,
         last=last,
     )
-    aging = (
-        DailyAging(
-            day=day,
-            team_id=k[0],
-            collector_id=k[1],
-            debtor_type=k[2],
-            currency=k[3],
-            **dict(zip(BUCKET_KEYS, amounts, strict=True)),
-        )
-        for day, k, amounts in grid.rows(since)
+    count = insert_rows(
+        DailyAging, AGING_COLUMNS, ((day, *k, *amounts) for day, k, amounts in grid.rows(since))
     )
-    count = _insert(DailyAging, aging)
-    count += _insert(
-        MonthlyRoll,
-        (
-            MonthlyRoll(
-                month=end,
-                team_id=k[0],
-                collector_id=k[1],
-                debtor_type=k[2],
-                currency=k[3],
-                bucket=bucket,
-                opening=opening,
-                rolled=rolled,
-                paid=paid,
-            )
-            for end, k, bucket, opening, rolled, paid in grid.roll_rows(since)
-        ),
+    count += insert_rows(
+        MonthlyRoll, ROLL_COLUMNS, ((end, *k, *rest) for end, k, *rest in grid.roll_rows(since))
     )
     flows = build_flows(debtors=debtors, first=since, last=last)
-    count += _insert(
+    count += insert_rows(
         DailyFlow,
+        FLOW_COLUMNS,
         (
-            DailyFlow(
-                day=k[0], team_id=k[1], collector_id=k[2], debtor_type=k[3], currency=k[4], **v
-            )
+            (*k, *(v.get(f, 0) for f in MONEY_FIELDS), *(v.get(f, 0) for f in COUNT_FIELDS))
             for k, v in flows.rows.items()
         ),
     )
     hours = build_contact_hours(debtors=debtors, first=since, last=last)
-    count += _insert(
-        ContactHour,
-        (
-            ContactHour(
-                day=k[0],
-                team_id=k[1],
-                collector_id=k[2],
-                debtor_type=k[3],
-                weekday=k[4],
-                hour=k[5],
-                calls=v[0],
-                right_party=v[1],
-            )
-            for k, v in hours.items()
-        ),
-    )
-    return count
-
-
-def _insert(model, objects: Iterable) -> int:
-    count, batch = 0, []
-    for obj in objects:
-        batch.append(obj)
-        if len(batch) >= BATCH:
-            model.objects.bulk_create(batch)
-            count += len(batch)
-            batch = []
-    if batch:
-        model.objects.bulk_create(batch)
-        count += len(batch)
+    count += insert_rows(ContactHour, HOUR_COLUMNS, ((*k, *v) for k, v in hours.items()))
     return count
 
 
