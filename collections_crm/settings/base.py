@@ -87,8 +87,9 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # A PostgreSQL replica for the reports' rollup reads (reports.router); the
 # primary serves them when unset.
-if env.str("REPORTS_DATABASE_URL", default=""):
-    DATABASES["reports"] = env.db("REPORTS_DATABASE_URL")
+REPORTS_DATABASE_URL = env.str("REPORTS_DATABASE_URL", default="")
+if REPORTS_DATABASE_URL:
+    DATABASES["reports"] = env.db_url_config(REPORTS_DATABASE_URL)
     DATABASES["reports"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
     DATABASES["reports"]["CONN_HEALTH_CHECKS"] = True
 DATABASE_ROUTERS = ["reports.router.ReportsRouter"]
@@ -267,6 +268,12 @@ CELERY_BEAT_SCHEDULE = {
     "nightly-type-review": {
         "task": "followups.tasks.suggest_debtor_types",
         "schedule": crontab(minute=0, hour=3),
+    },
+    # Every morning at 07:30 company time: on the month's first working day,
+    # last month's review PDF to every manager, once each.
+    "monthly-review-emails": {
+        "task": "reports.review_tasks.send_monthly_reviews",
+        "schedule": crontab(minute=30, hour=7),
     },
 }
 
