@@ -182,6 +182,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # One name for the debtor-type choices wherever a serializer uses them.
+    "ENUM_NAME_OVERRIDES": {"DebtorTypeEnum": "debtors.models.DebtorType"},
 }
 
 # Celery. Redis in production (REDIS_URL); the filesystem transport otherwise,
