@@ -123,14 +123,17 @@ def figures_from_sums(sums: dict, days: int) -> dict:
     return kpis
 
 
-def in_window(filters: Filters, today: dt.date) -> bool:
-    """Whether the rollups hold the period (else it is computed live)."""
+def window_start() -> dt.date | None:
+    """The first day the rollups hold (None before the first rebuild)."""
     state = RollupState.objects.order_by("pk").first()
+    return state.window_start if state else None
+
+
+def in_window(filters: Filters, today: dt.date, first: dt.date | None = None) -> bool:
+    """Whether the rollups hold the period (else it is computed live)."""
+    first = first or window_start()
     return bool(
-        state
-        and state.window_start
-        and filters.date_from - dt.timedelta(days=1) >= state.window_start
-        and filters.date_to <= today
+        first and filters.date_from - dt.timedelta(days=1) >= first and filters.date_to <= today
     )
 
 
@@ -183,10 +186,14 @@ def kpis_from_rollups(filters: Filters) -> dict:
     return figures_from_sums(sums, filters.days)
 
 
-def kpis(filters: Filters, *, today: dt.date) -> dict:
-    """The figures, from the rollups when they hold the period, else live."""
+def kpis(filters: Filters, *, today: dt.date, live: bool = True) -> dict | None:
+    """The figures, from the rollups when they hold the period, else computed
+    live from the base tables, or None when ``live`` is False (a comparison
+    period before the window is not worth a slow page)."""
     if in_window(filters, today):
         return kpis_from_rollups(filters)
+    if not live:
+        return None
     from .kpis_direct import kpis_direct
 
     return kpis_direct(filters)

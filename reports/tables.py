@@ -18,7 +18,15 @@ from followups.timing_calendar import Calendar
 from followups.timing_weights import prior_rate
 
 from .filters import Filters
-from .kpis import ZERO, figures_from_sums, ratio, receivable_on, sums_with_receivable
+from .kpis import (
+    KEYS,
+    ZERO,
+    figures_from_sums,
+    ratio,
+    receivable_on,
+    sums_with_receivable,
+    window_start,
+)
 from .models import ContactHour, DailyAging, DailyFlow, MonthlyRoll
 from .rollup_aging import BUCKET_KEYS, month_ends
 from .rollup_flows import COUNT_FIELDS, MONEY_FIELDS
@@ -64,6 +72,7 @@ def trend(filters: Filters, months: int = TREND_MONTHS) -> list[dict]:
     """Every figure for each of the last ``months`` months (to the period's
     end), oldest first: collected and recovered, DSO, CEI, over-90 share…"""
     periods = months_back(filters.date_to, months)
+    first = window_start()
     days = sorted({p[0] - dt.timedelta(days=1) for p in periods} | {p[1] for p in periods})
     aging = receivable_on(filters, days)
     rows = DailyFlow.objects.filter(filters.rows(), day__range=(periods[0][0], periods[-1][1]))
@@ -71,6 +80,10 @@ def trend(filters: Filters, months: int = TREND_MONTHS) -> list[dict]:
     out = []
     for start, end in periods:
         period = replace(filters, date_from=start, date_to=end)
+        if first is None or start - dt.timedelta(days=1) < first:
+            # Before the rollup window: shown as a gap, not as zeros.
+            out.append({"month": start, **dict.fromkeys(KEYS)})
+            continue
         sums = sums_with_receivable(
             flows.get(start, _empty()), aging[start - dt.timedelta(days=1)], aging[end]
         )
@@ -104,7 +117,13 @@ def aging_over_time(filters: Filters, months: int = TREND_MONTHS) -> list[dict]:
     period's end), oldest first."""
     ends = [end for _start, end in months_back(filters.date_to, months)]
     aging = receivable_on(filters, ends)
-    return [{"day": end, **aging[end], "total": sum(aging[end].values(), ZERO)} for end in ends]
+    first = window_start()
+    return [
+        {"day": end, **aging[end], "total": sum(aging[end].values(), ZERO)}
+        if first is not None and end >= first
+        else {"day": end, **dict.fromkeys(BUCKET_KEYS), "total": None}
+        for end in ends
+    ]
 
 
 def roll_rates(filters: Filters, months: int = TREND_MONTHS - 1) -> list[dict]:

@@ -1,6 +1,8 @@
 """Every figure of a book worked out on paper (tests/reports/books.py), read
 through the rollups and computed straight from the base tables."""
 
+import datetime as dt
+
 import pytest
 import time_machine
 
@@ -9,6 +11,7 @@ from reports.filters import Filters
 from reports.kpis import KEYS, kpis, kpis_from_rollups
 from reports.kpis_direct import kpis_direct
 from reports.rollups import rebuild, refresh_debtors
+from reports.tables import aging_over_time, trend
 
 from .books import EXPECTED, NOVEMBER, NOW, november_book, pay
 
@@ -100,3 +103,36 @@ def test_filters_narrow_a_scope_but_never_widen_it(personas):
     assert kpis_from_rollups(filters(personas.manager, team_id=west))["collected"] == 0
     by_type = kpis_from_rollups(filters(personas.manager, debtor_type="hardship"))
     assert by_type["collected"] == 0
+
+
+def test_the_trend_has_thirteen_months_and_gaps_before_the_window(personas):
+    november_book(personas)
+    rebuild()
+    rows = trend(filters(personas.manager))
+    assert [r["month"].month for r in rows][-2:] == [10, 11]
+    assert len(rows) == 13
+    assert rows[-1]["collected"] == EXPECTED["collected"]
+    assert rows[-1]["cei"] == EXPECTED["cei"]
+    assert all(r["collected"] is not None for r in rows)
+    early = Filters(
+        dt.date(2025, 12, 1),
+        dt.date(2025, 12, 31),
+        currency="CNY",
+        scope=debtor_scope(personas.manager),
+    )
+    gaps = trend(early)
+    assert gaps[0]["collected"] is None and gaps[-1]["collected"] == 0
+    aging = aging_over_time(early)
+    assert aging[0]["total"] is None and aging[-1]["total"] == 0
+
+
+def test_a_comparison_before_the_window_is_skipped_not_computed_slowly(personas):
+    rebuild()
+    old = Filters(
+        dt.date(2024, 1, 1),
+        dt.date(2024, 1, 31),
+        currency="CNY",
+        scope=debtor_scope(personas.manager),
+    )
+    assert kpis(old, today=NOW.date(), live=False) is None
+    assert kpis(old, today=NOW.date())["collected"] == 0
