@@ -6,4 +6,6 @@ class ReportsConfig(AppConfig):
     verbose_name = "Reports"
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401  (connects the rollup refreshes)
+        # The rollup refreshes' signal receivers, and the monthly review's
+        # Celery task (autodiscovery finds only tasks.py by itself).
+        from . import receivers, review_tasks  # noqa: F401
