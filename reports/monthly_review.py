@@ -45,14 +45,17 @@ from .tables import aging_over_time, heatmap, per_collector, per_type, roll_rate
 
 TOP_TIMING_CELLS = 5
 MIN_TIMING_CALLS = 1
-# What a printed chart does without: pygal's comments, its tooltip texts and
-# the style rules for hovering and tooltips. Less for WeasyPrint to parse and
-# match (a quarter of the review's rendering time), the same picture.
+# What a printed chart does without: pygal's comments, its tooltip texts, the
+# legend's ids and the style rules for hovering and tooltips. Less for
+# WeasyPrint to parse and match (a quarter of the review's rendering time),
+# the same picture.
 _SVG_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _SVG_DESC = re.compile(r"<desc\b[^>]*>.*?</desc>", re.DOTALL)
 _SVG_STYLE = re.compile(r"(<style[^>]*>)(.*?)(</style>)", re.DOTALL)
 _SVG_RULE = re.compile(r"[^{}]+\{[^{}]*\}")
-_INTERACTIVE = re.compile(r":hover|tooltip|transition|\.reactive|\.active|\.activate")
+_INTERACTIVE = re.compile(r":hover|tooltip|transition|\.active\b")
+# The legend's ids for interactivity repeat in every chart of one document.
+_SVG_LEGEND_ID = re.compile(r'\sid="activate-serie-\d+"')
 
 
 def printable_svg(svg: str) -> str:
@@ -62,7 +65,7 @@ def printable_svg(svg: str) -> str:
         kept = [r for r in _SVG_RULE.findall(match.group(2)) if not _INTERACTIVE.search(r)]
         return match.group(1) + "".join(kept) + match.group(3)
 
-    svg = _SVG_DESC.sub("", _SVG_COMMENT.sub("", svg))
+    svg = _SVG_LEGEND_ID.sub("", _SVG_DESC.sub("", _SVG_COMMENT.sub("", svg)))
     return _SVG_STYLE.sub(rules, svg, count=1)
 
 
