@@ -4,19 +4,29 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 
 _NAV = {
-    User.Role.COLLECTOR: [("home", _("My queue")), ("desk:debtors", _("My debtors"))],
+    User.Role.COLLECTOR: [
+        ("home", _("My queue")),
+        ("desk:debtors", _("My debtors")),
+        ("reports:me", _("My month")),
+    ],
     User.Role.MANAGER: [
         ("home", _("Team overview")),
         ("desk:queue", _("My queue")),
         ("desk:debtors", _("Team debtors")),
+        ("reports:overview", _("Reports")),
         ("scripts:list", _("Script library")),
         ("followups:sends", _("Reminders")),
         ("followups:cadences", _("Cadences")),
     ],
-    User.Role.FINANCE: [("imports:list", _("Imports")), ("desk:debtors", _("All debtors"))],
+    User.Role.FINANCE: [
+        ("imports:list", _("Imports")),
+        ("desk:debtors", _("All debtors")),
+        ("reports:overview", _("Reports")),
+    ],
     User.Role.ADMIN: [
         ("home", _("Overview")),
         ("desk:debtors", _("All debtors")),
+        ("reports:overview", _("Reports")),
         ("imports:list", _("Imports")),
         ("scripts:list", _("Script library")),
         ("followups:sends", _("Reminders")),
