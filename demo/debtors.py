@@ -78,7 +78,7 @@ class DebtorsMixin(GeneratorBase):
         """Where the story left the debtor."""
         if st.open_disputes:
             return Debtor.Status.DISPUTED
-        if st.pending:
+        if st.promised:
             return Debtor.Status.PROMISED
         if st.escalated:
             return Debtor.Status.LEGAL if self.rand() < 0.25 else Debtor.Status.ESCALATED

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from .calls import CallsMixin
 from .debtors import DebtorsMixin
 from .disputes import DisputesMixin
 from .followups import FollowupsMixin
@@ -12,15 +13,20 @@ from .history import HistoryMixin
 from .invoices import InvoicesMixin
 from .people import PeopleMixin
 from .promises import PromisesMixin
+from .settlement import SettlementMixin
 from .tables import TABLES, Rows
+from .walk import WalkMixin
 
 
 class DemoGenerator(
     DebtorsMixin,
     PeopleMixin,
     InvoicesMixin,
+    SettlementMixin,
     DisputesMixin,
     HistoryMixin,
+    WalkMixin,
+    CallsMixin,
     PromisesMixin,
     FollowupsMixin,
 ):

@@ -11,6 +11,7 @@ from typing import TypeVar
 
 from .state import DemoParams, Staff, _Debtor
 from .tables import TABLES, Rows
+from .tracks import TrackBook
 
 UTC = dt.UTC
 DAY = dt.timedelta(days=1)
@@ -23,7 +24,16 @@ _UUID_V4 = (0x8000 << 48) | (0x4000 << 64)  # RFC 4122 variant, version 4
 class GeneratorBase:
     """State and small helpers; the parts of the book are mixins on top."""
 
-    def __init__(self, *, params: DemoParams, staff: Staff, first_ids: dict[str, int]) -> None:
+    def __init__(
+        self,
+        *,
+        params: DemoParams,
+        staff: Staff,
+        first_ids: dict[str, int],
+        tracks: TrackBook | None = None,
+        company_zone: dt.tzinfo = UTC,
+        grace_days: int = 2,
+    ) -> None:
         if params.debtors < 0:
             raise ValueError("debtors must not be negative")
         if params.invoices_per_debtor is not None and not 1 <= params.invoices_per_debtor <= 100:
@@ -41,6 +51,17 @@ class GeneratorBase:
         self._today_ordinal = params.today.toordinal()
         self._days: dict[int, dt.date] = {}
         self._stamps: dict[tuple[dt.date, int], dt.datetime] = {}
+        # The history covers this month and the twelve before it.
+        months = params.today.year * 12 + params.today.month - 1 - 12
+        self.window_start = dt.date(months // 12, months % 12 + 1, 1)
+        self.tracks = tracks or TrackBook()
+        self.company_zone = company_zone
+        self.grace_days = grace_days
+        self._midnights: dict[tuple[object, dt.date], dt.datetime] = {}
+        self._company_times: dict[tuple[dt.date, int], dt.datetime] = {}
+        # Per market: right-party chances by weekday and minute, dialling hours (demo.calls).
+        self._rate_tables: dict[str, list[list[float]]] = {}
+        self._dial_hours: dict[str, tuple[int, int, int, int]] = {}
 
     def _id(self, table: str) -> int:
         value = self.next_id[table]
@@ -102,7 +123,33 @@ class GeneratorBase:
             int(self.rand() * 60),
             tzinfo=st.zone,
         )
-        return local.astimezone(UTC)
+        moment = local.astimezone(UTC)
+        if moment >= self.seeded_at:  # late yesterday, west of UTC: it has not happened yet
+            earlier = self._working_day(st, day - DAY, back=True)
+            return self._moment(st, earlier, afternoon=afternoon)
+        return moment
+
+    def _local_midnight(self, st: _Debtor, day: dt.date) -> dt.datetime:
+        """The UTC moment the debtor's `day` starts, by the offset at noon (clocks
+        change at night, so working hours all have the noon offset); cached."""
+        key = (st.zone, day)
+        try:
+            return self._midnights[key]
+        except KeyError:
+            noon = dt.datetime(day.year, day.month, day.day, 12, tzinfo=st.zone)
+            offset = noon.utcoffset() or dt.timedelta(0)
+            start = dt.datetime(day.year, day.month, day.day, tzinfo=UTC) - offset
+            self._midnights[key] = start
+            return start
+
+    def _company_at(self, day: dt.date, hour: int) -> dt.datetime:
+        """`hour` o'clock of `day` in the company's zone (cached)."""
+        try:
+            return self._company_times[day, hour]
+        except KeyError:
+            stamp = dt.datetime(day.year, day.month, day.day, hour, tzinfo=self.company_zone)
+            self._company_times[day, hour] = stamp
+            return stamp
 
     def _local(self, st: _Debtor, day: dt.date, hour: int, minute: int) -> dt.datetime:
         return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=st.zone)

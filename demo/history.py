@@ -1,6 +1,8 @@
-"""The collection history of a debtor over the last 60 days: calls, messages,
-visits and letters, told after the story its type was given (`SCENARIOS`).
-Promises come from `demo.promises`."""
+"""The collection history of a debtor: thirteen months of collection work
+(`demo.walk`), the disputes raised, then the last 60 days told after the
+story its type was given (`SCENARIOS`), and at the end the promises judged
+(`demo.promises`). Every interaction is written by `_touch`, which also links
+the talk tracks used and flags the rare complaint."""
 
 from __future__ import annotations
 
@@ -9,11 +11,20 @@ import datetime as dt
 from debtors.models import Channel, DebtorType
 from followups.models import Interaction
 
+from .calls import TYPE_REACH
 from .generator_base import DAY, GeneratorBase
 from .scenarios import NOISE_CALLS
 from .state import _Debtor
 from .tables import format_money
 from .texts import NOTES
+
+COMPLAINT_RATE = 0.015  # of the interactions in which the right person was reached
+CALL, VISIT = Channel.CALL, Channel.VISIT
+OPENING, VOICEMAIL = ("opening",), ("voicemail",)
+INBOUND, OUTBOUND = Interaction.Direction.INBOUND, Interaction.Direction.OUTBOUND
+SHORT_CALLS = frozenset({Interaction.Outcome.NO_ANSWER, Interaction.Outcome.BUSY})
+CONVERSATIONS = Interaction.CONVERSATION_OUTCOMES
+SECONDS = [dt.timedelta(seconds=n) for n in range(5401)]  # up to 90 minutes, made once
 
 
 class HistoryMixin(GeneratorBase):
@@ -23,7 +34,8 @@ class HistoryMixin(GeneratorBase):
         return st.contacts[0] if self.rand() < 0.75 else self._one(st.contacts)
 
     def _note(self, st: _Debtor, key: str, **values: object) -> str:
-        return self._one(NOTES[st.language][key]).format(**values)
+        text = self._one(NOTES[st.language][key])
+        return text.format(**values) if values else text
 
     def _touch(
         self,
@@ -35,17 +47,30 @@ class HistoryMixin(GeneratorBase):
         *,
         contact: tuple[int, str] | None = None,
         inbound: bool = False,
+        scripts: tuple[str, ...] = (),
     ) -> int:
-        contact = contact or self._contact_for(st)
-        if channel == Channel.CALL:
-            short = outcome in (Interaction.Outcome.NO_ANSWER, Interaction.Outcome.BUSY)
-            seconds = self._int(20, 45) if short else self._int(60, 720)
-            ended: dt.datetime | None = when + dt.timedelta(seconds=seconds)
-        elif channel == Channel.VISIT:
-            ended = when + dt.timedelta(minutes=self._int(30, 90))
+        """Write one interaction; link the debtor's track of each stage in
+        `scripts` (when the library has one). Returns its id. The hot path of
+        a big seed: a few million calls."""
+        rand = self.rand
+        if contact is None:
+            contact = self._contact_for(st)
+        if channel == CALL:
+            if outcome in SHORT_CALLS:
+                ended: dt.datetime | None = when + SECONDS[20 + int(rand() * 26)]
+            else:
+                ended = when + SECONDS[60 + int(rand() * 661)]
+        elif channel == VISIT:
+            ended = when + SECONDS[60 * (30 + int(rand() * 61))]
         else:
             ended = None
-        interaction_id = self._id("interaction")
+        right_party = outcome in CONVERSATIONS
+        complaint = right_party and rand() < COMPLAINT_RATE
+        if complaint:
+            note = f"{note} {self._note(st, 'complaint')}"
+        next_id = self.next_id
+        interaction_id = next_id["interaction"]
+        next_id["interaction"] = interaction_id + 1
         self.rows["interaction"].append(
             (
                 interaction_id,
@@ -54,19 +79,27 @@ class HistoryMixin(GeneratorBase):
                 contact[0],
                 st.worker,
                 channel,
-                Interaction.Direction.INBOUND if inbound else Interaction.Direction.OUTBOUND,
+                INBOUND if inbound else OUTBOUND,
                 when,
                 ended,
                 outcome,
-                outcome in Interaction.CONVERSATION_OUTCOMES,
+                right_party,
                 note,
                 [],
-                False,
+                complaint,
                 None,
                 "",
                 ended or when,
             )
         )
+        if scripts and st.scripts:
+            links = self.rows["interaction_track"]
+            for stage in scripts:
+                tracks = st.scripts.get(stage)
+                if tracks:
+                    link_id = next_id["interaction_track"]
+                    next_id["interaction_track"] = link_id + 1
+                    links.append((link_id, interaction_id, tracks[interaction_id % len(tracks)]))
         return interaction_id
 
     def _noise(self, st: _Debtor, days_ago: int) -> None:
@@ -84,6 +117,7 @@ class HistoryMixin(GeneratorBase):
                 outcome,
                 self._note(st, outcome, name=contact[1]),
                 contact=contact,
+                scripts=VOICEMAIL if outcome == Interaction.Outcome.MESSAGE_LEFT else OPENING,
             )
         elif roll < 0.75:
             self._touch(
@@ -92,9 +126,17 @@ class HistoryMixin(GeneratorBase):
                 Channel.SMS,
                 Interaction.Outcome.SENT,
                 self._note(st, "sms", amount=self._overdue_text(st)),
+                scripts=("sms",),
             )
         elif roll < 0.97 or len(st.contacts) < 2:
-            self._touch(st, when, Channel.EMAIL, Interaction.Outcome.SENT, self._note(st, "email"))
+            self._touch(
+                st,
+                when,
+                Channel.EMAIL,
+                Interaction.Outcome.SENT,
+                self._note(st, "email"),
+                scripts=("email",),
+            )
         else:
             self._touch(
                 st,
@@ -109,8 +151,13 @@ class HistoryMixin(GeneratorBase):
         return format_money(st.overdue_payable(self.today) or st.payable(), st.market.symbol)
 
     def _history(self, st: _Debtor) -> None:
-        """Calls, messages, visits and promises over the last 60 days, after a
-        story that suits the debtor's type (`SCENARIOS`)."""
+        """Thirteen months of collection work, the calls that raised the
+        disputes, the last 60 days after a story that suits the debtor's type
+        (`SCENARIOS`), and the promises judged."""
+        st.reach = TYPE_REACH[st.debtor_type] * (0.7 + 0.6 * self.rand())
+        if self.tracks:
+            st.scripts = self.tracks.for_debtor(st.debtor_type, st.language, st.index)
+        self._walk(st)
         scenario = st.scenario
         if st.payable() <= 0 and scenario != "dispute":
             scenario = "quiet"
@@ -119,6 +166,7 @@ class HistoryMixin(GeneratorBase):
         for opened in st.dispute_moments:
             self._dispute_calls(st, opened)
         self._story(st, scenario)
+        self._settle_promises(st)
 
     def _dispute_calls(self, st: _Debtor, opened: dt.datetime) -> None:
         """The call that raised a dispute, and the documents emailed after it."""
@@ -130,6 +178,7 @@ class HistoryMixin(GeneratorBase):
             Interaction.Outcome.DISPUTE,
             self._note(st, "dispute", name=contact[1]),
             contact=contact,
+            scripts=("opening", "objection"),
         )
         day = self._working_day(st, opened.date() + self._int(1, 3) * DAY, back=False)
         if day < self.today:
@@ -165,6 +214,7 @@ class HistoryMixin(GeneratorBase):
                 Interaction.Outcome.PAID,
                 self._note(st, "paid", name=contact[1]),
                 contact=contact,
+                scripts=("opening",),
             )
             self._pay(st, st.overdue_payable(self.today) or st.payable(), day - DAY)
         elif scenario == "pending":
@@ -210,6 +260,7 @@ class HistoryMixin(GeneratorBase):
             Interaction.Outcome.REFUSED,
             self._note(st, "refused", name=contact[1]),
             contact=contact,
+            scripts=("opening", "objection"),
         )
         day = self._past_day(self._int(2, 6), st)
         if st.market.country == "CN":  # the team can call in person
@@ -220,6 +271,7 @@ class HistoryMixin(GeneratorBase):
                 Interaction.Outcome.RIGHT_PARTY,
                 self._note(st, "visit", name=contact[1]),
                 contact=contact,
+                scripts=("visit",),
             )
         else:
             self._touch(
@@ -229,6 +281,7 @@ class HistoryMixin(GeneratorBase):
                 Interaction.Outcome.SENT,
                 self._note(st, "letter"),
                 contact=contact,
+                scripts=("letter",),
             )
         st.escalated = True
 
@@ -243,6 +296,7 @@ class HistoryMixin(GeneratorBase):
                 Interaction.Outcome.CALLBACK,
                 self._note(st, "callback", name=contact[1]),
                 contact=contact,
+                scripts=("opening",),
             )
             st.callback_at = when
         elif self.rand() < 0.5:
@@ -263,4 +317,5 @@ class HistoryMixin(GeneratorBase):
                 Interaction.Outcome.RIGHT_PARTY,
                 self._note(st, "right_party", name=contact[1], amount=self._overdue_text(st)),
                 contact=contact,
+                scripts=("opening",),
             )

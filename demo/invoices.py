@@ -18,6 +18,7 @@ from .scenarios import (
     PAYMENT_METHODS,
     TERMS,
 )
+from .settlement import SETTLED_PCT
 from .state import _Debtor, _Inv
 from .tables import ZERO, money
 
@@ -26,9 +27,11 @@ class InvoicesMixin(GeneratorBase):
     """Invoices, payments and allocations."""
 
     def _invoices(self, st: _Debtor) -> None:
-        """The debtor's invoices across the aging buckets; some paid in full or in
-        part (with the payments), now and then a credit note. The hot loop of a
-        big seed, so the weighted picks are inlined."""
+        """The debtor's invoices: the first, and some others, open today across
+        the aging buckets (some of them paid in part, or in full around their
+        due date); the rest settled invoices of the last thirteen months
+        (`demo.settlement`); now and then a credit note. The hot loop of a big
+        seed, so the weighted picks are inlined."""
         rand = self.rand
         day = self._day
         count = self.params.invoices_per_debtor or INVOICE_COUNTS.pick(rand)
@@ -40,12 +43,20 @@ class InvoicesMixin(GeneratorBase):
         invoices = st.invoices
         next_id = self.next_id["invoice"]
         seq = self.invoice_seq
+        settled_pct = SETTLED_PCT[st.debtor_type]
         for n in range(count):
             invoice_id = next_id
             next_id += 1
             seq += 1
             if credit_note and n == count - 1 and n > 0:
                 invoices.append(self._credit_note(invoice_id, seq))
+                continue
+            low, high = tier_items[bisect_right(tier_cum, rand() * tier_total)]
+            amount = (low + int(rand() * (high - low + 1))) * 100
+            if rand() < 0.5:
+                amount += int(rand() * 100)
+            if n > 0 and rand() * 100 < settled_pct:
+                invoices.append(self._settled_invoice(st, invoice_id, seq, amount))
                 continue
             forced = st.index < 12 and n == 0  # the showcase covers every bucket
             if forced:
@@ -54,10 +65,6 @@ class InvoicesMixin(GeneratorBase):
                 bucket = BUCKETS[bisect_right(bucket_cum, rand() * bucket_total)]
             due_offset, terms = due_offset_in_bucket(bucket, TERMS[int(rand() * 4)], rand)
             issue = day(due_offset - terms)
-            low, high = tier_items[bisect_right(tier_cum, rand() * tier_total)]
-            amount = (low + int(rand() * (high - low + 1))) * 100
-            if rand() < 0.5:
-                amount += int(rand() * 100)
             inv = _Inv(invoice_id, f"INV-{issue.year}-{seq:06d}", issue, day(due_offset), amount)
             invoices.append(inv)
             if not forced:
@@ -94,7 +101,8 @@ class InvoicesMixin(GeneratorBase):
 
     def _pay(self, st: _Debtor, cents: int, on: dt.date, *, only: _Inv | None = None) -> int:
         """Record a payment, allocated oldest due first to the undisputed open
-        money (or to one invoice). Returns the amount allocated."""
+        money of invoices issued by then (or to one invoice). Returns the
+        amount allocated."""
         rand = self.rand
         allocations: list[tuple[_Inv, int]] = []
         remaining = cents
@@ -102,11 +110,11 @@ class InvoicesMixin(GeneratorBase):
             if remaining <= 0:
                 break
             share = min(inv.payable, remaining)
-            if share <= 0:
+            if share <= 0 or inv.issue > on:
                 continue
             inv.open -= share
-            if inv.open == 0:
-                inv.closed_on = on
+            if inv.last_paid is None or inv.last_paid < on:
+                inv.last_paid = on
             allocations.append((inv, share))
             remaining -= share
         allocated = cents - remaining
@@ -125,6 +133,7 @@ class InvoicesMixin(GeneratorBase):
                 f"{st.market.country}{on.year}{on.month:02d}{on.day:02d}-{self.payment_seq:07d}"
             )
         created = self._at(on, 3)
+        st.payments.append((on, allocated + extra))
         self.rows["payment"].append(
             (
                 payment_id,
@@ -151,6 +160,7 @@ class InvoicesMixin(GeneratorBase):
         seeded_at = self.seeded_at
         getrandbits = self.rng.getrandbits
         at = self._at
+        noon = self._company_at
         out = self.rows["invoice"]
         debtor_id = st.id
         for inv in st.invoices:
@@ -158,8 +168,9 @@ class InvoicesMixin(GeneratorBase):
             amount = money(inv.amount)
             open_ = amount if inv.open == inv.amount else money(inv.open)
             disputed = money(inv.disputed) if inv.disputed else ZERO
-            if inv.closed_on:
-                closed_at, closed_reason = at(inv.closed_on, 10), "payment"
+            closed_on = inv.closed_on
+            if closed_on:  # noon of the paying day, in the company's zone
+                closed_at, closed_reason = noon(closed_on, 12), "payment"
             else:
                 closed_at, closed_reason = None, ""
             out.append(

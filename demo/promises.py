@@ -1,28 +1,31 @@
-"""Promises to pay and their instalments: when they were made and fall due,
-the call that made them, what was paid against them (as real payments), the
-reminders sent before each instalment, and the promise's outcome."""
+"""Promises to pay and their instalments: the call that made them, the
+reminders sent before each instalment, the payments of the recent stories,
+and at the end of a debtor the outcome of every promise as the nightly run
+would have judged it (`demo.judge`), written as rows."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from debtors.models import Channel, DebtorType
-from followups.models import FollowUp, Instalment, Interaction, PromiseToPay
+from followups.models import FollowUp, Interaction
 
 from .generator_base import DAY, GeneratorBase
+from .judge import BROKEN, OPEN, PENDING, _Promise, judge
 from .state import _Debtor
 from .tables import format_money, money
+
+RECENT_BROKEN_DAYS = 30  # a promise broken this recently still wants a call
 
 
 class PromisesMixin(GeneratorBase):
     """Promise and instalment rows."""
 
     def _promise(self, st: _Debtor, *, outcome: str, instalments: int, made_ago: int) -> None:
-        """A promise to pay with its instalments, made `made_ago` days back.
-
-        outcome: kept (all paid), partly (all due, some paid), broken (all
-        due, nothing paid), running (the first ones paid, the rest to come) or
-        pending (all to come). Kept money arrives as real payments."""
+        """A promise of the recent story, made `made_ago` days back, with the
+        payments the story wants: kept (all paid), partly (all due, some
+        paid), broken (all due, nothing paid), running (the first ones paid,
+        the rest to come) or pending (all to come)."""
         payable = st.payable()
         if payable < 200:
             return
@@ -34,42 +37,12 @@ class PromisesMixin(GeneratorBase):
         amounts[-1] = total - sum(amounts[:-1])
         if min(amounts) <= 0:
             return
-
-        contact = st.contacts[0]
-        moment, interaction_id = self._promise_call(st, contact, made_day, dues, amounts, total)
-        promise_id = self._id("promise")
-        reminder = Channel.SMS if st.market.country == "CN" or self.rand() < 0.5 else Channel.EMAIL
-        kept_total, statuses = self._instalments(
-            st,
-            outcome=outcome,
-            promise_id=promise_id,
-            dues=dues,
-            amounts=amounts,
-            reminder=reminder,
-            made_day=made_day,
-            contact=contact,
-        )
-        status = self._promise_status(st, statuses, kept_total)
-        evaluated = None
-        if status != PromiseToPay.Status.PENDING:
-            evaluated = min(self._at(dues[-1] + DAY, 0), self.seeded_at)
-        self.rows["promise"].append(
-            (
-                promise_id,
-                self._uuid(),
-                st.id,
-                interaction_id,
-                contact[0],
-                st.worker,
-                money(total),
-                money(kept_total),
-                st.market.currency,
-                status,
-                reminder,
-                moment,
-                evaluated,
-            )
-        )
+        moment = self._moment(st, made_day, afternoon=self.rand() < 0.6)
+        self._promise_call_and_record(st, moment, st.contacts[0], dues, amounts, remind=True)
+        last = len(dues) - 1
+        for n, (due, amount) in enumerate(zip(dues, amounts, strict=True)):
+            if due < self.today:
+                self._instalment_paid(st, outcome, due, amount, last=n == last)
 
     def _promise_total(self, outcome: str, payable: int) -> int:
         """How much is promised: often the whole balance when it will be kept,
@@ -103,118 +76,87 @@ class PromisesMixin(GeneratorBase):
             first = max(made_day + self._int(3, 10) * DAY, self._day(self._int(1, 12)))
         return made_day, [first + n * interval * DAY for n in range(instalments)]
 
-    def _promise_call(
+    def _promise_call_and_record(
         self,
         st: _Debtor,
+        moment: dt.datetime,
         contact: tuple[int, str],
-        made_day: dt.date,
         dues: list[dt.date],
         amounts: list[int],
-        total: int,
-    ) -> tuple[dt.datetime, int]:
+        *,
+        remind: bool,
+    ) -> _Promise:
         """The call (or, for a stalling Chinese debtor, now and then the visit)
-        in which the promise was made: its moment and interaction id."""
+        in which the promise was made, the reminders before its past
+        instalments (with the done follow-ups when `remind`), and the promise
+        kept for judging."""
         rand = self.rand
-        instalments = len(dues)
-        moment = self._moment(st, made_day, afternoon=rand() < 0.6)
+        count = len(dues)
         values = {
             "name": contact[1],
             "date": f"{dues[0]:%Y-%m-%d}",
-            "count": instalments,
-            "amount": format_money(amounts[0] if instalments > 1 else total, st.market.symbol),
+            "count": count,
+            "amount": format_money(amounts[0] if count > 1 else sum(amounts), st.market.symbol),
         }
-        channel = Channel.CALL
-        if instalments > 1:
+        channel, scripts = Channel.CALL, ("opening", "negotiation")
+        if count > 1:
             note = self._note(st, "plan", **values)
         elif st.market.country == "CN" and st.debtor_type == DebtorType.STALLING and rand() < 0.3:
-            channel = Channel.VISIT
+            channel, scripts = Channel.VISIT, ("visit",)
             note = self._note(st, "visit_promise", **values)
         else:
             note = self._note(st, "promise", **values)
         interaction_id = self._touch(
-            st, moment, channel, Interaction.Outcome.PROMISE, note, contact=contact
+            st, moment, channel, Interaction.Outcome.PROMISE, note, contact=contact, scripts=scripts
         )
-        return moment, interaction_id
-
-    def _instalments(
-        self,
-        st: _Debtor,
-        *,
-        outcome: str,
-        promise_id: int,
-        dues: list[dt.date],
-        amounts: list[int],
-        reminder: str,
-        made_day: dt.date,
-        contact: tuple[int, str],
-    ) -> tuple[int, list[str]]:
-        """The instalment rows: those due before today paid as the outcome
-        says (with their reminders), the rest pending. Returns the money kept
-        and each instalment's status."""
-        kept_total = 0
-        statuses: list[str] = []
-        last = len(dues) - 1
-        for n, (due, amount) in enumerate(zip(dues, amounts, strict=True)):
-            instalment_id = self._id("instalment")
-            paid = 0
+        reminder = Channel.SMS if st.market.country == "CN" or rand() < 0.5 else Channel.EMAIL
+        promise = _Promise(
+            id_=self._id("promise"),
+            interaction_id=interaction_id,
+            contact_id=contact[0],
+            created_at=moment,
+            dues=dues,
+            amounts=amounts,
+            instalment_ids=[self._id("instalment") for _ in dues],
+            reminder=reminder,
+        )
+        made_day = moment.astimezone(st.zone).date()
+        for instalment_id, due, amount in zip(promise.instalment_ids, dues, amounts, strict=True):
             if due < self.today:
-                paid = self._instalment_paid(st, outcome, due, amount, last=n == last)
-                if paid >= amount:
-                    status = Instalment.Status.KEPT
-                elif paid > 0:
-                    status = Instalment.Status.PARTLY_KEPT
-                else:
-                    status = Instalment.Status.BROKEN
                 self._instalment_reminder(
-                    st, promise_id, instalment_id, due, amount, reminder, made_day, contact
+                    st, promise, instalment_id, due, amount, made_day, contact, plan=remind
                 )
-            else:
-                status = Instalment.Status.PENDING
-                st.pending.append((promise_id, instalment_id, due, reminder))
-            kept_total += paid
-            statuses.append(status)
-            self.rows["instalment"].append(
-                (instalment_id, promise_id, n + 1, due, money(amount), money(paid), status)
-            )
-        return kept_total, statuses
+        st.promises.append(promise)
+        return promise
 
     def _instalment_paid(
         self, st: _Debtor, outcome: str, due: dt.date, amount: int, *, last: bool
     ) -> int:
-        """Pay a past instalment as the outcome says; the money paid."""
+        """Pay a past instalment as the story says; the money paid."""
         if outcome in ("kept", "running") or (outcome == "partly" and not last):
             return self._pay(st, amount, due - self._int(0, 1) * DAY)
         if outcome == "partly":
             return self._pay(st, amount * self._int(30, 70) // 100, due)
         return 0
 
-    def _promise_status(self, st: _Debtor, statuses: list[str], kept_total: int) -> str:
-        """The promise's outcome from its instalments (a broken one marks the debtor)."""
-        if Instalment.Status.PENDING in statuses:
-            return PromiseToPay.Status.PENDING
-        if all(s == Instalment.Status.KEPT for s in statuses):
-            return PromiseToPay.Status.KEPT
-        if kept_total > 0:
-            return PromiseToPay.Status.PARTLY_KEPT
-        st.broken = True
-        return PromiseToPay.Status.BROKEN
-
     def _instalment_reminder(
         self,
         st: _Debtor,
-        promise_id: int,
+        promise: _Promise,
         instalment_id: int,
         due: dt.date,
         amount: int,
-        channel: str,
         made_day: dt.date,
         contact: tuple[int, str],
+        *,
+        plan: bool,
     ) -> None:
-        """The message sent the working day before a past instalment, and the
-        follow-up that planned it (done)."""
+        """The message sent the working day before a past instalment, and (with
+        `plan`) the follow-up that planned it, done."""
         day = self._working_day(st, due - DAY, back=True)
         if day <= made_day:
             return
+        channel = promise.reminder
         when = self._moment(st, day)
         self._touch(
             st,
@@ -229,13 +171,59 @@ class PromisesMixin(GeneratorBase):
             ),
             contact=contact,
         )
-        self._followup(
-            st,
-            action=channel,
-            reason=FollowUp.Reason.PROMISE_REMINDER,
-            due_at=when,
-            why=[],
-            status=FollowUp.Status.DONE,
-            promise=promise_id,
-            instalment=instalment_id,
-        )
+        if plan:
+            self._followup(
+                st,
+                action=channel,
+                reason=FollowUp.Reason.PROMISE_REMINDER,
+                due_at=when,
+                why=[],
+                status=FollowUp.Status.DONE,
+                promise=promise.id,
+                instalment=instalment_id,
+            )
+
+    def _settle_promises(self, st: _Debtor) -> None:
+        """Judge every promise of the debtor against its payments and write
+        the rows; remember what is still to come for the follow-ups."""
+        st.promises.sort(key=lambda p: (p.created_at, p.id))  # the engine's order
+        judge(st.promises, st.payments, today=self.today, grace=self.grace_days)
+        currency = st.market.currency
+        for p in st.promises:
+            evaluated = None
+            if p.evaluated_on is not None:
+                evaluated = max(self._company_at(p.evaluated_on, 1), p.created_at + DAY / 24)
+                evaluated = min(evaluated, max(self.seeded_at, p.created_at))
+            self.rows["promise"].append(
+                (
+                    p.id,
+                    self._uuid(),
+                    st.id,
+                    p.interaction_id,
+                    p.contact_id,
+                    st.worker,
+                    money(p.total),
+                    money(p.kept),
+                    currency,
+                    p.status,
+                    p.reminder,
+                    p.created_at,
+                    evaluated,
+                )
+            )
+            rows = zip(p.instalment_ids, p.dues, p.amounts, p.paid, p.statuses, strict=True)
+            for n, (instalment_id, due, amount, paid, status) in enumerate(rows):
+                self.rows["instalment"].append(
+                    (instalment_id, p.id, n + 1, due, money(amount), money(paid), status)
+                )
+                if p.status in OPEN and status == PENDING:
+                    st.promised = True
+                    if due >= self.today:
+                        st.pending.append((p.id, instalment_id, due, p.reminder))
+        st.pending.sort(key=lambda entry: entry[2])
+        if st.promises:
+            latest = st.promises[-1]
+            st.broken = latest.status == BROKEN and (
+                latest.evaluated_on is not None
+                and (self.today - latest.evaluated_on).days <= RECENT_BROKEN_DAYS
+            )

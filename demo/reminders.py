@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Q
+
 from debtors.models import Debtor
 from followups.models import DebtorPolicyOverride, FollowUp
 
@@ -53,4 +55,6 @@ def reminders_due_now(*, today: dt.date) -> None:
             due_at=due + dt.timedelta(minutes=minute),
             assigned_to=debtor.assigned_collector,
         )
-    Debtor.objects.filter(pk=debtor.pk, next_action_at__gt=due).update(next_action_at=due)
+    Debtor.objects.filter(
+        Q(next_action_at__isnull=True) | Q(next_action_at__gt=due), pk=debtor.pk
+    ).update(next_action_at=due)

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from accounts.models import Language
 
+from .judge import _Promise
 from .markets import City, Market
 
 
@@ -55,7 +56,7 @@ class DemoParams:
 
 
 class _Inv:
-    __slots__ = ("id", "number", "issue", "due", "amount", "open", "disputed", "closed_on")
+    __slots__ = ("id", "number", "issue", "due", "amount", "open", "disputed", "last_paid")
 
     def __init__(self, id_: int, number: str, issue: dt.date, due: dt.date, amount: int) -> None:
         self.id = id_
@@ -65,7 +66,12 @@ class _Inv:
         self.amount = amount
         self.open = amount
         self.disputed = 0
-        self.closed_on: dt.date | None = None
+        self.last_paid: dt.date | None = None  # the latest payment allocated to it
+
+    @property
+    def closed_on(self) -> dt.date | None:
+        """The day the last money came, for an invoice paid in full."""
+        return self.last_paid if self.open == 0 and self.amount > 0 else None
 
     @property
     def payable(self) -> int:
@@ -96,8 +102,16 @@ class _Debtor:
     invoices: list[_Inv] = field(default_factory=list)
     open_disputes: list[int] = field(default_factory=list)  # dispute ids
     dispute_moments: list[dt.datetime] = field(default_factory=list)
-    pending: list[tuple[int, int, dt.date, str]] = field(default_factory=list)
-    broken: bool = False
+    dispute_spans: list[tuple[dt.date, dt.date]] = field(default_factory=list)  # held, to resolved
+    past_holds: list[tuple[_Inv, dt.date, dt.date]] = field(default_factory=list)  # settled since
+    payments: list[tuple[dt.date, int]] = field(default_factory=list)  # (received on, cents)
+    promises: list[_Promise] = field(default_factory=list)  # made in the history, judged last
+    promise_busy_until: dt.date | None = None  # the walk makes no promise while one runs
+    scripts: dict[str, tuple[int, ...]] = field(default_factory=dict)  # stage -> track ids
+    reach: float = 1.0  # how easy the debtor is to get on the phone (noise around the prior)
+    pending: list[tuple[int, int, dt.date, str]] = field(default_factory=list)  # to remind
+    promised: bool = False  # a promise is still running
+    broken: bool = False  # the latest promise was broken, lately
     callback_at: dt.datetime | None = None
     escalated: bool = False
     followup_keys: set[tuple[str, dt.datetime]] = field(default_factory=set)

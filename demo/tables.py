@@ -127,6 +127,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "external_id",
         "created_at",
     ),
+    "interaction_track": ("id", "interaction_id", "talktrack_id"),
     "promise": (
         "id",
         "public_id",

@@ -132,6 +132,14 @@ NOTES = {
         "visit_promise": ("上门拜访，{name}当面承诺{date}前付款{amount}。",),
         "letter": ("寄出正式催款函。",),
         "thanks": ("邮件感谢按约付款，并确认到账。",),
+        "dispute_review": (
+            "与{name}沟通异议进展，我方正在补充资料，对方同意处理完后付款。",
+            "{name}询问异议处理结果，已告知预计本周内答复。",
+        ),
+        "complaint": (
+            "对方对来电频率表示不满，已致歉并记录。",
+            "对方投诉上次通话语气生硬，已转经理。",
+        ),
     },
     Language.EN: {
         "no_answer": ("No answer.", "Rang out, no voicemail.", "No answer; will try again."),
@@ -181,6 +189,14 @@ NOTES = {
         "visit_promise": ("Visited {name} in person; promised {amount} by {date}.",),
         "letter": ("Sent a formal demand letter.",),
         "thanks": ("Emailed thanks for paying as agreed and confirmed receipt.",),
+        "dispute_review": (
+            "Went over the open dispute with {name}; they pay once our documents settle it.",
+            "{name} asked where the dispute stands; promised an answer this week.",
+        ),
+        "complaint": (
+            "They complained that we call too often; apologised and noted it.",
+            "They complained about the tone of an earlier call; passed to the manager.",
+        ),
     },
 }
 DISPUTE_TEXT = {

@@ -31,6 +31,7 @@ TABLE_MODELS: dict[str, type[models.Model]] = {
     "dispute": Dispute,
     "dispute_invoice": Dispute.invoices.through,
     "interaction": Interaction,
+    "interaction_track": Interaction.talk_tracks.through,
     "promise": PromiseToPay,
     "instalment": Instalment,
     "followup": FollowUp,
@@ -127,8 +128,8 @@ def _copy_line_formatter(model: type[models.Model], columns: tuple[str, ...]):
             expr = f"({v} if {v}.isprintable() and BS not in {v} else {v}.translate(E))"
         elif kind == "BooleanField":
             expr = f"(T if {v} else F)"
-        elif kind == "JSONField":
-            expr = f"dumps({v}, ensure_ascii=False).translate(E)"
+        elif kind == "JSONField":  # most are empty: skip the encoder for those
+            expr = f"(J[type({v})] if not {v} else dumps({v}, ensure_ascii=False).translate(E))"
         elif kind in ("DateField", "DateTimeField", "TimeField"):
             expr = f"(M.get({v}) or remember({v}))"
         else:
@@ -146,6 +147,7 @@ def _copy_line_formatter(model: type[models.Model], columns: tuple[str, ...]):
         "M": memo,
         "remember": remember,
         "dumps": json.dumps,
+        "J": {list: "[]", dict: "{}"},
     }
     return eval(compile(source, f"<copy {model._meta.db_table}>", "eval"), namespace)  # noqa: S307
 

@@ -17,8 +17,14 @@ from debtors.models import (
 )
 from followups.models import FollowUp, Instalment, Interaction, PromiseToPay
 
+Use = Interaction.talk_tracks.through
+
 TODAY = dt.date(2026, 3, 16)
 MIDNIGHT = dt.datetime.combine(TODAY, dt.time.min, tzinfo=dt.UTC)
+NOW = MIDNIGHT + dt.timedelta(hours=9, minutes=30)  # the moment the tests seed
+# The history covers the month of TODAY and the twelve before it.
+MONTHS = [(2025, month) for month in range(3, 13)] + [(2026, 1), (2026, 2), (2026, 3)]
+WINDOW_START = dt.date(2025, 3, 1)
 CJK = re.compile(r"[\u4e00-\u9fff]")
 USERNAMES = ["admin", "manager", "collector", "collector2", "finance", "manager2", "collector3"]
 CURRENCY = {"CN": "CNY", "US": "USD", "GB": "GBP", "SG": "SGD", "AU": "AUD", "CA": "CAD"}
@@ -97,17 +103,38 @@ def fingerprint() -> dict:
         ),
         "disputes": list(
             Dispute.objects.order_by("id").values_list(
-                "debtor__code", "category", "disputed_amount", "status", "opened_at"
+                "debtor__code", "category", "disputed_amount", "status", "opened_at", "resolved_at"
             )
         ),
         "interactions": list(
             Interaction.objects.order_by("id").values_list(
-                "debtor__code", "user__username", "channel", "outcome", "started_at", "notes"
+                "debtor__code",
+                "user__username",
+                "channel",
+                "outcome",
+                "started_at",
+                "notes",
+                "right_party_contact",
+                "is_complaint",
+                "public_id",
+            )
+        ),
+        "script_uses": list(
+            Use.objects.order_by("id").values_list(
+                "interaction__public_id",
+                "talktrack__key",
+                "talktrack__language",
+                "talktrack__version",
             )
         ),
         "promises": list(
             PromiseToPay.objects.order_by("id").values_list(
-                "debtor__code", "total_amount", "kept_amount", "status", "created_at"
+                "debtor__code",
+                "total_amount",
+                "kept_amount",
+                "status",
+                "created_at",
+                "evaluated_at",
             )
         ),
         "instalments": list(

@@ -1,4 +1,5 @@
-"""seed_demo's book: believable people, debtors, money and history."""
+"""seed_demo's book: believable people, debtors, money and thirteen months of
+history (calls, payments, promises, disputes, script uses)."""
 
 import datetime as dt
 import random
@@ -11,6 +12,7 @@ import pytest
 from django.db.models import Sum
 
 from accounts.models import Team, User
+from collections_crm.lib.zones import company_zone, zone_named
 from debtors.aging import BUCKETS, bucket_for
 from debtors.models import (
     Contact,
@@ -23,13 +25,21 @@ from debtors.models import (
 from debtors.services import normalize_phone
 from demo import demo_data
 from followups.models import ContactPolicy, FollowUp, Instalment, Interaction, PromiseToPay
+from followups.services import promise_evaluate_due
+from scripts_library.models import TalkTrack
 from tests.demo.helpers import (
     CJK,
     CURRENCY,
     MIDNIGHT,
+    MONTHS,
     TODAY,
     USERNAMES,
+    WINDOW_START,
+    Use,
 )
+
+# Every test reads the one book of this module (tests/demo/conftest.py).
+pytestmark = pytest.mark.django_db
 
 # --------------------------------------------------------------------------- people
 
@@ -155,7 +165,9 @@ def test_every_phone_range_validates(maker, region):
 
 
 def test_invoices_fill_every_aging_bucket_and_every_state(book):
-    invoices = list(Invoice.objects.select_related("debtor"))
+    invoices = list(
+        Invoice.objects.select_related("debtor").prefetch_related("allocations__payment")
+    )
     open_buckets = {
         bucket_for((TODAY - i.due_date).days).key for i in invoices if i.open_amount > 0
     }
@@ -177,6 +189,9 @@ def test_invoices_fill_every_aging_bucket_and_every_state(book):
             assert 0 <= i.open_amount <= i.amount
         if i.status == "paid":
             assert i.open_amount == 0 and i.closed_at is not None
+            # Closed on the day the last money came, in the company's zone.
+            last_paid = max(a.payment.received_on for a in i.allocations.all())
+            assert i.closed_at.astimezone(company_zone()).date() == last_paid
         if i.disputed_amount:
             assert i.status == "disputed" and i.debtor.debtor_type == DebtorType.DISPUTE
             assert i.disputed_amount <= i.open_amount
@@ -215,34 +230,137 @@ def test_summaries_match_the_invoices(book):
 # --------------------------------------------------------------------------- history
 
 
-def test_promises_kept_broken_partly_and_pending(book):
+def _month(day: dt.date) -> tuple[int, int]:
+    return (day.year, day.month)
+
+
+def test_every_month_has_credit_sales_payments_and_right_party_calls(book):
+    zone = company_zone()
+    sales = {
+        _month(d) for d in Invoice.objects.filter(amount__gt=0).values_list("issue_date", flat=True)
+    }
+    paid = {_month(d) for d in Payment.objects.values_list("received_on", flat=True)}
+    reached = {
+        _month(moment.astimezone(zone).date())
+        for moment in Interaction.objects.filter(
+            channel="call", direction="outbound", right_party_contact=True
+        ).values_list("started_at", flat=True)
+    }
+    for month in MONTHS:
+        assert month in sales, month
+        assert month in paid, month
+        assert month in reached, month
+
+
+def test_interactions_cover_channels_and_outcomes_in_the_debtors_language(book):
+    interactions = list(Interaction.objects.select_related("debtor", "user", "contact"))
+    assert {"call", "sms", "email", "visit"} <= {i.channel for i in interactions}
+    assert len({i.outcome for i in interactions}) >= 9
+    assert len(interactions) >= 20 * Debtor.objects.count() * 0.8
+    managers = {u.team_id: u for u in User.objects.filter(role=User.Role.MANAGER)}
+    for i in interactions:
+        local = i.started_at.astimezone(zone_named(i.debtor.timezone))
+        assert local.date() >= WINDOW_START and i.started_at < MIDNIGHT
+        assert i.ended_at is None or i.ended_at >= i.started_at
+        assert i.contact.debtor_id == i.debtor_id
+        assert i.user == (i.debtor.assigned_collector or managers[i.debtor.team_id])
+        assert i.notes
+        assert bool(CJK.search(i.notes)) == (i.debtor.language == "zh-hans")
+        assert i.right_party_contact == (i.outcome in Interaction.CONVERSATION_OUTCOMES)
+        assert not i.is_complaint or i.right_party_contact
+
+
+def test_complaints_are_flagged_but_rare(book):
+    reached = Interaction.objects.filter(right_party_contact=True)
+    complaints = reached.filter(is_complaint=True).count()
+    assert 0 < complaints <= reached.count() * 0.05
+    assert not Interaction.objects.filter(is_complaint=True, right_party_contact=False).exists()
+
+
+def test_calls_fall_in_the_debtors_working_hours_never_at_lunch(book):
+    calls = Interaction.objects.filter(channel="call", direction="outbound").select_related(
+        "debtor"
+    )
+    assert calls.count() > 500
+    for call in calls:
+        d = call.debtor
+        local = call.started_at.astimezone(zone_named(d.timezone))
+        assert local.weekday() in d.working_days
+        assert d.business_hours_start <= local.time() < d.business_hours_end
+        if d.lunch_start:  # (the debtor reminded at any hour has none)
+            assert not d.lunch_start <= local.time() < d.lunch_end, (d.code, local)
+
+
+def test_right_party_rate_is_higher_on_fridays_than_on_mondays(book):
+    tried: Counter[int] = Counter()
+    reached: Counter[int] = Counter()
+    calls = Interaction.objects.filter(channel="call", direction="outbound")
+    for started, right, tz in calls.values_list(
+        "started_at", "right_party_contact", "debtor__timezone"
+    ):
+        weekday = started.astimezone(zone_named(tz)).weekday()
+        tried[weekday] += 1
+        reached[weekday] += right
+    assert tried[0] > 100 and tried[4] > 100
+    assert reached[4] / tried[4] > reached[0] / tried[0]
+
+
+def test_promises_kept_partly_kept_broken_and_pending(book):
     statuses = Counter(PromiseToPay.objects.values_list("status", flat=True))
     assert {"kept", "broken", "partly_kept", "pending"} <= set(statuses)
-    for promise in PromiseToPay.objects.prefetch_related("instalments"):
+    payments = defaultdict(list)
+    for debtor_id, received_on, amount in Payment.objects.values_list(
+        "debtor_id", "received_on", "amount"
+    ):
+        payments[debtor_id].append((received_on, amount))
+    for promise in PromiseToPay.objects.select_related("interaction", "debtor").prefetch_related(
+        "instalments"
+    ):
         instalments = list(promise.instalments.all())
         assert [i.sequence for i in instalments] == list(range(1, len(instalments) + 1))
         assert sum(i.amount for i in instalments) == promise.total_amount
         assert sum(i.paid_amount for i in instalments) == promise.kept_amount
         assert promise.interaction.outcome == "promise"
         assert promise.created_at == promise.interaction.started_at < MIDNIGHT
-        for i in instalments:
-            assert (i.status == "pending") == (i.due_date >= TODAY)
-        if promise.status == "pending":
-            assert any(i.status == "pending" for i in instalments)
-            assert promise.debtor.status in ("promised", "disputed")
-        else:
-            assert promise.evaluated_at is not None
+        # Only money that came on or after the day it was made counts.
+        made_on = promise.created_at.date()
+        assert promise.kept_amount <= sum(a for d, a in payments[promise.debtor_id] if d >= made_on)
+        kept = {i.status for i in instalments}
         if promise.status == "kept":
-            assert promise.kept_amount == promise.total_amount
-        if promise.status == "broken":
-            assert promise.kept_amount == 0
-    assert Instalment.objects.filter(status="pending", promise__status="pending").exists()
+            assert kept == {"kept"}
+            assert promise.kept_amount >= promise.total_amount - Decimal("1.00")
+        elif promise.status == "broken":
+            assert promise.kept_amount == 0 and "broken" in kept
+        elif promise.status == "partly_kept":
+            assert 0 < promise.kept_amount < promise.total_amount
+        else:
+            assert promise.kept_amount == 0 and kept == {"pending"}
+            assert promise.debtor.status in ("promised", "disputed")
+        if promise.status == "pending":
+            assert promise.evaluated_at is None
+        else:
+            assert promise.created_at < promise.evaluated_at
+    judged = PromiseToPay.objects.filter(status__in=["kept", "broken"])
+    months = {_month(p.date()) for p in judged.values_list("evaluated_at", flat=True)}
+    assert len(months & set(MONTHS)) >= 8
+    assert Instalment.objects.filter(status="pending", due_date__gte=TODAY).exists()
 
 
-def test_disputes_link_invoices_and_set_the_status(book):
-    disputes = list(Dispute.objects.prefetch_related("invoices"))
-    assert disputes
-    assert {d.status for d in disputes} >= {"open"}
+def test_the_nightly_evaluation_finds_every_promise_already_judged(book):
+    def judged():
+        return (
+            list(PromiseToPay.objects.order_by("id").values_list("id", "status", "kept_amount")),
+            list(Instalment.objects.order_by("id").values_list("id", "status", "paid_amount")),
+        )
+
+    before = judged()
+    promise_evaluate_due(today=TODAY)
+    assert judged() == before
+
+
+def test_disputes_opened_and_resolved_across_the_months(book):
+    disputes = list(Dispute.objects.select_related("debtor").prefetch_related("invoices"))
+    assert {"open", "resolved"} <= {d.status for d in disputes}
     for dispute in disputes:
         assert dispute.category in Dispute.Category.values
         assert dispute.debtor.debtor_type == DebtorType.DISPUTE
@@ -250,31 +368,62 @@ def test_disputes_link_invoices_and_set_the_status(book):
             i.debtor_id == dispute.debtor_id for i in dispute.invoices.all()
         )
         assert dispute.disputed_amount > 0 and dispute.description
+        assert dispute.opened_at < MIDNIGHT
         if dispute.is_open:
             assert dispute.debtor.status == "disputed"
             assert all(i.status == "disputed" for i in dispute.invoices.all())
+        elif dispute.status in ("resolved", "rejected"):
+            assert dispute.opened_at < dispute.resolved_at <= MIDNIGHT
     with_open = set(
         Dispute.objects.filter(status__in=["open", "escalated"]).values_list("debtor_id", flat=True)
     )
     assert set(Debtor.objects.filter(status="disputed").values_list("id", flat=True)) == with_open
+    opened = {_month(d.opened_at.date()) for d in disputes}
+    resolved = {_month(d.resolved_at.date()) for d in disputes if d.resolved_at}
+    assert len(opened) >= 5 and len(resolved) >= 4
+    # A held invoice is paid once its dispute is settled.
+    settled_after = [
+        d
+        for d in disputes
+        if d.status == "resolved"
+        and all(i.status == "paid" and i.closed_at > d.resolved_at for i in d.invoices.all())
+    ]
+    assert settled_after
 
 
-def test_interactions_cover_channels_and_outcomes_in_the_debtors_language(book):
-    interactions = list(Interaction.objects.select_related("debtor", "user", "contact"))
-    assert {"call", "sms", "email", "visit"} <= {i.channel for i in interactions}
-    assert len({i.outcome for i in interactions}) >= 8
-    earliest = MIDNIGHT - dt.timedelta(days=62)
-    for i in interactions:
-        assert earliest <= i.started_at < MIDNIGHT
-        assert i.ended_at is None or i.ended_at >= i.started_at
-        assert i.contact.debtor_id == i.debtor_id
-        expected_user = i.debtor.assigned_collector or User.objects.get(
-            role=User.Role.MANAGER, team=i.debtor.team
+# --------------------------------------------------------------------------- scripts
+
+
+def test_interactions_use_the_debtors_own_talk_tracks(book):
+    assert TalkTrack.objects.filter(status="published").exists()  # the library's migration
+    assert "script uses linked" in book
+    uses = list(Use.objects.select_related("interaction__debtor", "talktrack"))
+    assert len(uses) >= Interaction.objects.count() * 0.5
+    call_stages = {"opening", "voicemail", "negotiation", "objection"}
+    for use in uses:
+        track, interaction = use.talktrack, use.interaction
+        debtor = interaction.debtor
+        assert track.status == "published"
+        assert track.debtor_type == debtor.debtor_type
+        assert track.language == debtor.language
+        if interaction.channel == "call":
+            assert track.stage in call_stages and interaction.direction == "outbound"
+        else:
+            assert track.stage == interaction.channel
+    opened = {
+        (u.talktrack.debtor_type, u.talktrack.language)
+        for u in uses
+        if u.talktrack.stage == "opening"
+    }
+    called = set(
+        Interaction.objects.filter(channel="call", direction="outbound").values_list(
+            "debtor__debtor_type", "debtor__language"
         )
-        assert i.user == expected_user
-        assert i.notes
-        assert bool(CJK.search(i.notes)) == (i.debtor.language == "zh-hans")
-        assert i.right_party_contact == (i.outcome in Interaction.CONVERSATION_OUTCOMES)
+    )
+    assert called <= opened
+
+
+# --------------------------------------------------------------------------- follow-ups
 
 
 def test_followups_are_planned_and_next_action_is_the_earliest(book):

@@ -14,7 +14,8 @@ from debtors.models import (
     Invoice,
 )
 from followups.models import ContactPolicy, Interaction
-from tests.demo.helpers import TODAY, seed, seeded_fingerprint
+from scripts_library.models import TalkTrack
+from tests.demo.helpers import TODAY, Use, seed, seeded_fingerprint
 
 # --------------------------------------------------------------------------- the command
 
@@ -133,3 +134,36 @@ def test_history_percent_zero_still_makes_a_consistent_book():
         Debtor.objects.filter(status="disputed").count()
         == Debtor.objects.filter(disputes__status__in=["open", "escalated"]).distinct().count()
     )
+
+
+# --------------------------------------------------------------------------- scripts
+
+
+def test_two_live_versions_of_a_track_share_the_uses(db):
+    for track in TalkTrack.objects.filter(key="forgetful-opening", version=1):
+        TalkTrack.objects.create(
+            key=track.key,
+            debtor_type=track.debtor_type,
+            stage=track.stage,
+            channel=track.channel,
+            language=track.language,
+            title=track.title,
+            body=track.body + "\n",
+            version=2,
+            status="published",
+        )
+    output = seed(debtors=60, seed=3)
+    assert "split between two versions" in output
+    versions = Counter(
+        Use.objects.filter(talktrack__key="forgetful-opening").values_list(
+            "talktrack__version", flat=True
+        )
+    )
+    assert versions[1] > 0 and versions[2] > 0
+
+
+def test_without_a_script_library_nothing_is_linked_and_the_command_says_so(db):
+    TalkTrack.objects.all().delete()
+    output = seed(debtors=15, seed=2)
+    assert "script library is empty" in output
+    assert Interaction.objects.exists() and not Use.objects.exists()

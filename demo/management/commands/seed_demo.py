@@ -25,6 +25,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import User
+from collections_crm.lib.zones import company_zone
 from debtors.models import Debtor, Invoice
 from debtors.services import debtor_refresh_summary
 from demo.demo_data import DemoGenerator, DemoParams
@@ -39,6 +40,7 @@ from demo.staff import (
     create_staff,
     refuse_if_seeded,
 )
+from demo.tracks import TrackBook, load_track_book
 from demo.writers import (
     TABLE_MODELS,
     CopyWriter,
@@ -48,6 +50,7 @@ from demo.writers import (
     reset_sequences,
 )
 from followups.planning import followups_priority_refresh
+from followups.services import grace_days
 
 __all__ = [
     "DEMO_PASSWORD",
@@ -132,7 +135,15 @@ class Command(BaseCommand):
             refuse_if_seeded()
             staff = create_staff(today=today)
             policies = create_policies()
-            generator = DemoGenerator(params=params, staff=staff, first_ids=_first_ids())
+            tracks = load_track_book()
+            generator = DemoGenerator(
+                params=params,
+                staff=staff,
+                first_ids=_first_ids(),
+                tracks=tracks,
+                company_zone=company_zone(),
+                grace_days=grace_days(),
+            )
             with bulk_load_mode(enabled=method == "copy", phases=phases):
                 writer = CopyWriter() if method == "copy" else InsertWriter()
                 _write_book(generator, writer)
@@ -147,12 +158,27 @@ class Command(BaseCommand):
         self._summary(
             counts=writer.counts, policies=policies, seconds=elapsed, via=writer.name, params=params
         )
+        self._scripts_line(tracks, writer.counts)
         if options["verbosity"] > 1:
             self.stdout.write(
                 "seed_demo: "
                 + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in phases.items())
             )
         self.stdout.write(f"seed_demo: logins (password {DEMO_PASSWORD}): " + ", ".join(DEMO_USERS))
+
+    def _scripts_line(self, tracks: TrackBook, counts: Counter[str]) -> None:
+        """Say which script uses were linked, or why none were."""
+        if not tracks:
+            self.stdout.write(
+                "seed_demo: the script library is empty, so no interaction is linked to a "
+                "talk track (run `manage.py load_scripts`, then seed again to get script uses)."
+            )
+            return
+        ab = tracks.versioned_families
+        self.stdout.write(
+            f"seed_demo: {counts['interaction_track']:,} script uses linked to interactions"
+            + (f", {ab} track families split between two versions" if ab else "")
+        )
 
     def _summary(
         self, *, counts: Counter[str], policies: int, seconds: float, via: str, params: DemoParams
