@@ -2,8 +2,8 @@
 caller's scope (GET), and confirming or dismissing several at once (POST).
 Managers (their team) and admins only; collectors and finance get 404, as on
 the page, and so does a list of ids with any suggestion outside the caller's
-scope (nothing is decided then). Included under ``/api/``: the names are
-``api:type-suggestion-…``."""
+scope (nothing is decided then). Included under ``/api/reports/``
+(reports.urls_api): the names are ``api:type-suggestion-…``."""
 
 from django.http import Http404
 from django.urls import path

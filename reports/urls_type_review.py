@@ -1,5 +1,5 @@
-"""The type review's pages. No ``app_name``: included in ``reports.urls``,
-the names are ``reports:type-review…``."""
+"""The type review's pages (/reports/type-review/). No ``app_name``: included
+in ``reports.urls``, the names are ``reports:type-review…``."""
 
 from django.urls import path
 

@@ -6,44 +6,15 @@ import datetime as dt
 import pytest
 import time_machine
 from django.test import Client
-from django.urls import include, path, reverse
+from django.urls import reverse
 
-import reports.urls
-from collections_crm import urls as site
 from debtors.models import Debtor
 from followups.models import PromiseToPay, TypeSuggestion
 from followups.type_review import suggest_for_debtors
-from reports import type_review_api, urls_type_review
 from tests.debtors.factories import DebtorFactory, DisputeFactory
 from tests.followups.factories import PromiseToPayFactory
 
-
-def _with_type_review() -> list:
-    """The site's URLs with the type review mounted in ``reports`` and under
-    /api/ as reports/urls.py and the API list include it (added here if they
-    do not yet)."""
-    names = {getattr(p, "name", None) for p in reports.urls.urlpatterns}
-    pages = list(reports.urls.urlpatterns)
-    if "type-review" not in names:
-        pages += urls_type_review.urlpatterns
-    api_names = {getattr(p, "name", None) for p in site.api_patterns}
-    api = list(site.api_patterns)
-    if "type-suggestion-list" not in api_names:
-        api += type_review_api.urlpatterns
-    patterns = []
-    for p in site.urlpatterns:
-        namespace = getattr(p, "namespace", None)
-        if namespace == "reports":
-            patterns.append(path("", include((pages, "reports"))))
-        elif namespace == "api":
-            patterns.append(path("api/", include((api, "api"))))
-        else:
-            patterns.append(p)
-    return patterns
-
-
-urlpatterns = _with_type_review()
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+pytestmark = pytest.mark.django_db
 
 NOW = dt.datetime(2026, 11, 26, 2, 0, tzinfo=dt.UTC)
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -284,4 +255,5 @@ def test_the_api_decides_in_bulk_within_scope(client, personas, suggestions):
 
 def test_the_api_is_in_the_schema(client, personas):
     schema = as_user(client, personas.admin).get(reverse("api:schema")).content.decode()
-    assert "/api/type-suggestions/" in schema and "/api/type-suggestions/confirm/" in schema
+    for name in ("list", "confirm", "dismiss"):
+        assert reverse(f"api:type-suggestion-{name}") in schema
