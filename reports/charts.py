@@ -90,11 +90,13 @@ def _percent(value) -> float | None:
 
 
 def _money(value: float) -> str:
-    return formats.number_format(value, 0, use_l10n=True, force_grouping=True)
+    """Whole units grouped by thousands, as ``money_text`` writes them in both
+    languages (Django's Chinese number format does not group)."""
+    return f"{value:,.0f}"
 
 
 def _pct(value: float) -> str:
-    return f"{formats.number_format(value, 1, use_l10n=True)}%"
+    return f"{value:.1f}%"
 
 
 def month_label(day) -> str:
@@ -129,7 +131,7 @@ def dso_chart(trend: list[dict]) -> str:
             (_("Best possible DSO"), [_number(r["best_possible_dso"]) for r in trend]),
             (_("Average days delinquent"), [_number(r["average_days_delinquent"]) for r in trend]),
         ],
-        lambda v: formats.number_format(v, 1, use_l10n=True),
+        lambda v: f"{v:.1f}",
     )
 
 
@@ -139,7 +141,7 @@ def cei_chart(trend: list[dict]) -> str:
         _("Collection effectiveness index"),
         [month_label(r["month"]) for r in trend],
         [(_("CEI"), [_number(r["cei"]) for r in trend])],
-        lambda v: formats.number_format(v, 1, use_l10n=True),
+        lambda v: f"{v:.1f}",
     )
 
 

@@ -4,6 +4,7 @@ a manager never sees another team; the filters live in the URL and a filter
 outside the viewer's scope is an error that shows no figures."""
 
 import base64
+import datetime as dt
 import re
 import xml.etree.ElementTree as ET
 
@@ -11,10 +12,11 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from reports.models import ExchangeRate
 from reports.rollups import rebuild
 from tests.scripts_library.factories import TalkTrackFactory
 
-from .books import NOW, november_book
+from .books import NOW, D, november_book
 
 pytestmark = pytest.mark.django_db
 
@@ -320,3 +322,14 @@ def test_the_navigation_offers_reports_by_role(client, book):
         client.force_login(getattr(book, persona))
         body = client.get(reverse("desk:debtors")).content.decode()
         assert f'<a href="{url}">{label}</a>' in body, persona
+
+
+def test_the_receivable_in_every_currency_with_its_converted_total(client, book):
+    body = body_of(client, book.manager, "overview")
+    section = body[body.index('data-testid="receivable-currencies"') :]
+    assert "¥800.00" in section and "$600.00" in section
+    assert 'data-testid="converted-total"' not in section  # no USD rate yet
+    ExchangeRate.objects.create(currency="USD", valid_from=dt.date(2026, 1, 1), rate=D("7.1"))
+    body = body_of(client, book.manager, "overview")
+    converted = text_of(body, "converted-total")
+    assert "¥5,060.00" in converted  # 800 + 600 × 7.1
