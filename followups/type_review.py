@@ -263,7 +263,10 @@ def _suggest_chunk(ids: Sequence[int] | None, now: dt.datetime) -> dict[str, int
             suggestion.evidence, suggestion.current_type = signal.evidence, current
             refresh.append(suggestion)
     for start in range(0, len(withdraw), CHUNK):
-        TypeSuggestion.objects.filter(pk__in=withdraw[start : start + CHUNK]).delete()
+        # Still pending: one decided meanwhile is history, not a suggestion to withdraw.
+        TypeSuggestion.objects.filter(
+            pk__in=withdraw[start : start + CHUNK], status=TypeSuggestion.Status.PENDING
+        ).delete()
     TypeSuggestion.objects.bulk_update(refresh, ["evidence", "current_type"], batch_size=CHUNK)
     created = TypeSuggestion.objects.bulk_create(
         [
