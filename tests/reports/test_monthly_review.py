@@ -5,6 +5,7 @@ working day of the month."""
 
 import datetime as dt
 import io
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -17,11 +18,22 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from collections_crm.celery import app as celery_app
+from debtors.permissions import debtor_scope
+from reports.filters import Filters
 from reports.models import MonthlyReviewSent
-from reports.monthly_review import change_text, figure_text, last_complete_month, review_html
+from reports.monthly_review import (
+    best_tracks,
+    change_text,
+    figure_text,
+    last_complete_month,
+    month_bounds,
+    review_html,
+)
 from reports.monthly_review_mail import first_working_day, is_working_day, monthly_reviews_send
 from reports.review_tasks import send_monthly_reviews
 from reports.rollups import rebuild
+from tests.followups.factories import InteractionFactory
+from tests.scripts_library.factories import TalkTrackFactory
 
 from .books import NOW, november_book
 
@@ -153,6 +165,26 @@ def test_a_bad_month_is_refused_with_a_message(client, book, params, message):
     assert response.status_code == 400
     assert message in response.content.decode()
     assert "Content-Disposition" not in response
+
+
+def test_the_best_talk_track_per_debtor_type(book):
+    gentle = TalkTrackFactory(title="Gentle reminder", debtor_type="unknown")
+    blunt = TalkTrackFactory(title="Blunt reminder", debtor_type="unknown")
+    for track, outcome in ((gentle, "promise"), (gentle, "right_party"), (blunt, "no_answer")):
+        call = InteractionFactory(
+            debtor=book.debtor_a,
+            started_at=dt.datetime(2026, 11, 20, 10, tzinfo=dt.UTC),
+            outcome=outcome,
+            right_party_contact=outcome != "no_answer",
+        )
+        call.talk_tracks.add(track)
+    filters = Filters(*month_bounds(NOVEMBER), currency="CNY", scope=debtor_scope(book.manager))
+    [row] = best_tracks(filters)
+    assert row["type"] == "Not yet typed"
+    assert row["track"] == "Gentle reminder (v1)"
+    assert (row["uses"], row["right_party_rate"], row["low_sample"]) == (2, "100.0%", True)
+    # Another team's manager sees no uses on debtors they do not have.
+    assert best_tracks(replace(filters, scope=debtor_scope(book.other_manager))) == []
 
 
 def test_figures_in_words():
