@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -19,8 +20,8 @@ from .export_drills import PERFORMANCE_DRILLS
 from .export_rows import TABLES
 from .export_views import may_export
 from .filters import Filters
-from .forms import ReportFilterForm, currency_choices
-from .models import RollupState
+from .forms import ReportFilterForm
+from .models import DailyAging, RollupState
 from .permissions import can_see_performance, can_see_receivables, is_manager_or_admin
 from .rollups import company_today
 
@@ -105,6 +106,19 @@ def tabs(user, current: str) -> list[dict]:
     ]
 
 
+def currency_options(day: dt.date, picked: str) -> list[tuple[str, str]]:
+    """The currencies the rollups hold on ``day`` (one index range), the base
+    currency and the one asked for: the filter's choices. (The whole table's
+    distinct currencies would cost a full scan on a large book.)"""
+    codes = set(
+        DailyAging.objects.filter(day=day).values_list("currency", flat=True).distinct().order_by()
+    )
+    codes |= {settings.BASE_CURRENCY} | (
+        {picked} if len(picked) == 3 and picked.isalpha() else set()
+    )
+    return [(c, c) for c in sorted(codes)]
+
+
 def chosen(form: ReportFilterForm) -> dict:
     """The period preset and currency the filter form shows as selected."""
     data = getattr(form, "cleaned_data", {})
@@ -128,9 +142,8 @@ def page_context(request, report: Report, current: str, **extra) -> dict:
     """The context every report page's frame needs, plus ``extra``."""
     user = request.user
     picked = chosen(report.form)
-    currencies = currency_choices()
-    if report.filters is not None and (report.filters.currency,) * 2 not in currencies:
-        currencies.append((report.filters.currency, report.filters.currency))
+    day = report.filters.date_to if report.filters is not None else report.today
+    currencies = currency_options(day, picked["currency"])
     return {
         "report": report,
         "form": report.form,

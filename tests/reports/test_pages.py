@@ -10,13 +10,17 @@ import xml.etree.ElementTree as ET
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from reports.models import ExchangeRate
 from reports.rollups import rebuild
+from tests.debtors.factories import DebtorFactory, InvoiceFactory
+from tests.followups.factories import InteractionFactory
 from tests.scripts_library.factories import TalkTrackFactory
 
-from .books import NOW, D, november_book
+from .books import NOW, D, at, november_book, pay
 
 pytestmark = pytest.mark.django_db
 
@@ -333,3 +337,23 @@ def test_the_receivable_in_every_currency_with_its_converted_total(client, book)
     body = body_of(client, book.manager, "overview")
     converted = text_of(body, "converted-total")
     assert "¥5,060.00" in converted  # 800 + 600 × 7.1
+
+
+@pytest.mark.parametrize("name", ["overview", "team", "types", "scripts", "timing", "forecast"])
+def test_a_page_reads_the_same_number_of_queries_whatever_the_book(client, book, name):
+    def queries():
+        client.force_login(book.admin)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(f"{reverse(f'reports:{name}')}?{NOVEMBER}").status_code == 200
+        return len(captured)
+
+    before = queries()
+    for n in range(5):
+        debtor = DebtorFactory(team=book.team, assigned_collector=book.collector_b)
+        invoice = InvoiceFactory(
+            debtor=debtor, issue_date=dt.date(2026, 9, 1), due_date=dt.date(2026, 10, 1)
+        )
+        pay(debtor, invoice, "10.00", dt.date(2026, 11, 3 + n))
+        InteractionFactory(debtor=debtor, started_at=at(4 + n), outcome="no_answer")
+    rebuild()
+    assert queries() == before, before
