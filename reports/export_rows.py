@@ -29,7 +29,7 @@ from .exports import (
 )
 from .filters import Filters
 from .forecast import forecast
-from .kpis import KEYS, kpis
+from .kpis import KEYS, kpis, previous_kpis
 from .tables import aging_over_time, heatmap, per_collector, per_type, roll_rates, trend
 
 TABLES = (
@@ -89,7 +89,7 @@ def kpis_table(filters: Filters, today: dt.date) -> Table:
         Column(_("Difference")),
     ]
     figures = kpis(filters, today=today)
-    previous = kpis(filters.previous(), today=today)
+    previous = previous_kpis(filters, today=today)
     return Table("kpis", columns, kpi_rows(figures, previous))
 
 

@@ -186,6 +186,12 @@ def kpis_from_rollups(filters: Filters) -> dict:
     return figures_from_sums(sums, filters.days)
 
 
+def previous_kpis(filters: Filters, *, today: dt.date) -> dict:
+    """The figures of the period before, for the change; every figure None
+    (shown "—") when that period lies before the rollup window."""
+    return kpis(filters.previous(), today=today, live=False) or dict.fromkeys(KEYS)
+
+
 def kpis(filters: Filters, *, today: dt.date, live: bool = True) -> dict | None:
     """The figures, from the rollups when they hold the period, else computed
     live from the base tables, or None when ``live`` is False (a comparison

@@ -39,7 +39,7 @@ from .export_rows import change
 from .exports import INT, KPI_LABELS, MONEY, NUM1, NUM2, RATE, kpi_kind
 from .filters import Filters
 from .forecast import forecast
-from .kpis import DEFINITIONS, KEYS, kpis
+from .kpis import DEFINITIONS, KEYS, kpis, previous_kpis
 from .models import DailyAging, DailyFlow
 from .tables import aging_over_time, heatmap, per_collector, per_type, roll_rates, trend
 
@@ -222,7 +222,10 @@ def answers(figures: dict, previous: dict, types: list[dict], currency: str) -> 
         {
             "question": _("How many calls did the team make?"),
             "answer": _("%(calls)s call attempts (previous month: %(previous)s).")
-            % {"calls": f"{figures['calls']:,}", "previous": f"{previous['calls']:,}"},
+            % {
+                "calls": f"{figures['calls']:,}",
+                "previous": "—" if previous["calls"] is None else f"{previous['calls']:,}",
+            },
         },
         {
             "question": _("How many calls connected?"),
@@ -291,7 +294,7 @@ def review_context(filters: Filters, *, today: dt.date) -> dict:
     """Everything the review shows, in the active language."""
     cur = filters.currency
     figures = kpis(filters, today=today)
-    previous = kpis(filters.previous(), today=today)
+    previous = previous_kpis(filters, today=today)
     months = trend(filters)
     aging = aging_over_time(filters)
     rolls = roll_rates(filters)

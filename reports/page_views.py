@@ -18,7 +18,7 @@ from . import charts
 from .drilldown import drill
 from .filters import Filters
 from .fx import converted_total
-from .kpis import ZERO, flow_sums, in_window, kpis
+from .kpis import ZERO, flow_sums, in_window, kpis, previous_kpis
 from .models import DailyAging
 from .page_common import Report, drillable, page_context, read_filters
 from .page_figures import figure_groups
@@ -89,7 +89,7 @@ def figures_context(report: Report) -> dict:
     filters, today = report.filters, report.today
     figures = kpis(filters, today=today)
     previous_filters = filters.previous()
-    previous = kpis(previous_filters, today=today)
+    previous = previous_kpis(filters, today=today)
     trend_rows = trend(filters)
     aging_rows = aging_over_time(filters)
     rolls = roll_rates(filters)
