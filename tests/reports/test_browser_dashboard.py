@@ -126,7 +126,8 @@ def _monthly_review_pdf(page, live_server, words):
     link = page.get_by_role("link", name=words["review"])
     href = link.get_attribute("href")
     assert "month=2026-11" in href
-    response = page.request.get(f"{live_server.url}{href}")
+    # WeasyPrint lays out the CJK fonts on first use: give it more than a click's time.
+    response = page.request.get(f"{live_server.url}{href}", timeout=60_000)
     assert response.ok and response.headers["content-type"] == "application/pdf"
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.body())).pages)
     assert words["pdf_title"] in text
