@@ -187,7 +187,12 @@ class TestPages:
         assert "INV-1" in page and 'data-testid="commit"' in page
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
             client.post(reverse("imports:commit", args=[batch.public_id]))
-        assert len(callbacks) == 1  # the task is sent only once the queueing commits
+        # The task is sent only once the queueing commits, and once; the
+        # committed import then queues the report rollups' rebuild.
+        sent = [repr(c) for c in callbacks]
+        assert sum("import_batch_commit_task" in c for c in sent) == 1
+        assert sum("rebuild_on_import" in c for c in sent) == 1
+        assert len(sent) == 2
         batch.refresh_from_db()
         assert batch.status == ImportBatch.Status.COMMITTED  # eager Celery in tests
         assert Invoice.objects.count() == 3
