@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from debtors.as_of import closed_on, open_on
 from debtors.models import Channel, Debtor, Dispute, Invoice, Payment, PaymentAllocation
 from followups.models import Interaction, PromiseToPay
 
@@ -168,6 +169,31 @@ TABLE = {
 
 
 DRILL_KEYS = tuple(TABLE)
+
+
+AS_OF_END = frozenset({"ar_end", "ar_current_end", "over_90"})
+
+
+def open_at(invoices: list, day: dt.date) -> dict[int, object]:
+    """Each invoice's open amount at the end of ``day`` (``debtors.as_of``),
+    in one query for the page's invoices."""
+    paid: dict[int, list] = {}
+    rows = PaymentAllocation.objects.filter(invoice__in=[i.pk for i in invoices]).values_list(
+        "invoice_id", "payment__received_on", "amount"
+    )
+    for invoice_id, received_on, amount in rows:
+        paid.setdefault(invoice_id, []).append((received_on, amount))
+    return {
+        i.pk: open_on(
+            amount=i.amount,
+            open_amount=i.open_amount,
+            issue_date=i.issue_date,
+            closed=closed_on(i.closed_at),
+            allocations=paid.get(i.pk, ()),
+            day=day,
+        )
+        for i in invoices
+    }
 
 
 def drill(filters: Filters, key: str) -> Drill | None:

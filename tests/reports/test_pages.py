@@ -142,6 +142,15 @@ def test_the_drill_down_lists_the_rows_behind_a_figure(client, book):
     assert "Beta Metals" not in debtors
 
 
+def test_the_receivable_drill_down_shows_what_was_open_at_the_periods_end(client, book):
+    old = book.debtor_a.invoices.get(number="INV-OLD")
+    pay(book.debtor_a, old, "100.00", dt.date(2026, 12, 1))  # after November
+    body = body_of(client, book.manager, "drill", args=["ar_end"])
+    assert "Open at the end of the period" in body
+    row = re.search(r"INV-OLD.*?</tr>", body, re.S).group(0)
+    assert "¥400.00" in row and "¥300.00" in row  # at 30 November, and now
+
+
 def test_an_unknown_drill_down_is_404(client, book):
     assert get(client, book.manager, "drill", args=["nothing"]).status_code == 404
 
