@@ -20,7 +20,7 @@ from django.dispatch import receiver
 
 from collections_crm.lib.zones import company_zone
 from debtors.imports.models import ImportBatch
-from debtors.models import Debtor, Dispute
+from debtors.models import Channel, Debtor, Dispute
 from debtors.signals import debtors_changed, payments_recorded
 from followups.models import Interaction, PromiseToPay
 
@@ -55,9 +55,20 @@ def refresh_on_debtors_changed(sender, debtor_ids, what, **kwargs):
     refresh_on_commit(debtor_ids, all_types=what == "type")
 
 
+def counts_in_reports(interaction: Interaction) -> bool:
+    """Whether the interaction moves a report figure: a call, a conversation
+    or a complaint. A sent reminder does not (and is sent by the thousand)."""
+    return (
+        interaction.channel == Channel.CALL
+        or interaction.right_party_contact
+        or interaction.is_complaint
+    )
+
+
 @receiver(post_save, sender=Interaction, dispatch_uid="reports.refresh_on_interaction")
 def refresh_on_interaction(sender, instance, **kwargs):
-    refresh_on_commit([instance.debtor_id], _day(instance.started_at))
+    if counts_in_reports(instance):
+        refresh_on_commit([instance.debtor_id], _day(instance.started_at))
 
 
 @receiver(post_save, sender=PromiseToPay, dispatch_uid="reports.refresh_on_promise")

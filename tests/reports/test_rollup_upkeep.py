@@ -121,3 +121,12 @@ def test_rollup_reads_go_to_the_replica_when_one_is_configured(monkeypatch):
     assert router.db_for_read(Debtor) is None
     assert router.db_for_write(DailyFlow) is None
     assert router.allow_migrate("reports", "reports") is False
+
+
+def test_a_sent_reminder_queues_no_refresh(personas, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        InteractionFactory(debtor=personas.debtor_a, channel="sms", outcome="sent")
+    assert callbacks == []
+    with django_capture_on_commit_callbacks() as callbacks:
+        InteractionFactory(debtor=personas.debtor_a, channel="call", outcome="no_answer")
+    assert len(callbacks) == 1
