@@ -133,6 +133,13 @@ class LogForm(DebtorForm):
         data = super().clean()
         if data.get("outcome") == Interaction.Outcome.CALLBACK and not data.get("callback_at"):
             self.add_error("callback_at", _("When did they ask to be called back?"))
+        if (
+            data.get("is_complaint")
+            and data.get("outcome") not in Interaction.CONVERSATION_OUTCOMES
+        ):
+            self.add_error(
+                "is_complaint", _("A complaint needs someone on the line: choose who you spoke to.")
+            )
         return data
 
 

@@ -112,7 +112,7 @@ def aging_table(filters: Filters, today: dt.date) -> Table:
 def roll_rates_table(filters: Filters, today: dt.date) -> Table:
     columns = [
         Column(_("Bucket")),
-        Column(_("Amount at the month's end"), MONEY),
+        Column(_("Held at the month ends, summed over the months"), MONEY),
         Column(_("Rolled to the next bucket"), RATE),
         Column(_("Paid or closed"), RATE),
     ]

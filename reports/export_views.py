@@ -107,7 +107,8 @@ def export_view(request):
     table = build_table(name, filters, today=form.today, drill_key=key)
     if table is None:
         raise Http404
-    filename = f"{table.name}_{filters.date_from:%Y-%m-%d}_{filters.date_to:%Y-%m-%d}.{fmt}"
+    period = f"{filters.date_from:%Y-%m-%d}_{filters.date_to:%Y-%m-%d}"
+    filename = f"{table.name}_{filters.currency}_{period}.{fmt}"
     return export_response(table, fmt, filename)
 
 

@@ -33,13 +33,36 @@ class Filters:
     def days(self) -> int:
         return (self.date_to - self.date_from).days + 1
 
+    @property
+    def whole_month(self) -> dt.date | None:
+        """The month's first day when the period is exactly one calendar month."""
+        start, end = self.date_from, self.date_to
+        after = end + dt.timedelta(days=1)
+        if start.day == 1 and after.day == 1 and (after - start).days <= 31:
+            return start
+        return None
+
     def previous(self) -> Filters:
         """The period of the same length just before (a calendar month's
         previous month when the period is one whole month)."""
         start, end = self.date_from, self.date_to
         if start.day == 1 and (end + dt.timedelta(days=1)).day == 1:
+            # Whole months: the same number of whole months before.
+            months = (end.year - start.year) * 12 + end.month - start.month + 1
+            index = start.year * 12 + start.month - 1 - months
+            return replace(
+                self,
+                date_from=dt.date(index // 12, index % 12 + 1, 1),
+                date_to=start - dt.timedelta(days=1),
+            )
+        if start.day == 1 and start.month == end.month and start.year == end.year:
+            # Month to date: the same days of the month before (cut at its end).
             last = start - dt.timedelta(days=1)
-            return replace(self, date_from=last.replace(day=1), date_to=last)
+            return replace(
+                self,
+                date_from=last.replace(day=1),
+                date_to=last.replace(day=min(end.day, last.day)),
+            )
         return replace(
             self,
             date_from=start - dt.timedelta(days=self.days),

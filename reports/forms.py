@@ -6,6 +6,7 @@ scope is refused, never widened."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from django import forms
 from django.conf import settings
@@ -35,20 +36,53 @@ def preset_range(preset: str, today: dt.date) -> tuple[dt.date, dt.date]:
         end = month_start - dt.timedelta(days=1)
         return end.replace(day=1), end
     if preset in ("last_3_months", "last_12_months"):
+        # Whole months before this one: a comparison of like with like.
         months = 3 if preset == "last_3_months" else 12
-        index = today.year * 12 + today.month - 1 - (months - 1)
-        return dt.date(index // 12, index % 12 + 1, 1), today
+        index = today.year * 12 + today.month - 1 - months
+        return dt.date(index // 12, index % 12 + 1, 1), month_start - dt.timedelta(days=1)
     if preset == "year_to_date":
         return dt.date(today.year, 1, 1), today
     return month_start, today
 
 
-def currency_choices() -> list[tuple[str, str]]:
+def known_currencies(day: dt.date) -> set[str]:
+    """Currencies a report can be asked for: those the rollups hold on ``day``
+    or the day before (one index range), the base currency and any with an
+    exchange rate."""
+    from .models import DailyAging, ExchangeRate
+
+    held = DailyAging.objects.filter(day__range=(day - dt.timedelta(days=1), day))
+    codes = set(held.values_list("currency", flat=True).distinct().order_by())
+    codes |= set(ExchangeRate.objects.values_list("currency", flat=True).distinct().order_by())
+    return codes | {settings.BASE_CURRENCY}
+
+
+def main_currency(filters: Filters) -> str:
+    """The currency holding most of the scope's receivable at the period's
+    end (the base currency when there is none): the default, so a team that
+    bills in USD does not land on a page of zeros in CNY."""
+    from django.db.models import F, Sum
+
     from .models import DailyAging
 
-    codes = set(DailyAging.objects.values_list("currency", flat=True).distinct().order_by())
-    codes.add(settings.BASE_CURRENCY)
-    return [(c, c) for c in sorted(codes)]
+    end = filters.date_to
+    rows = (
+        DailyAging.objects.filter(filters.rows(), day__range=(end - dt.timedelta(days=1), end))
+        .values("currency")
+        .annotate(
+            total=Sum(
+                F("current") + F("d1_30") + F("d31_60") + F("d61_90") + F("d91_180") + F("d181")
+            )
+        )
+        .order_by("-total", "currency")
+        .first()
+    )
+    return rows["currency"] if rows else settings.BASE_CURRENCY
+
+
+class CollectorChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.display_name
 
 
 class ReportFilterForm(forms.Form):
@@ -57,7 +91,7 @@ class ReportFilterForm(forms.Form):
     date_to = forms.DateField(label=_("To"), required=False)
     currency = forms.CharField(label=_("Currency"), required=False, max_length=3)
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False)
-    collector = forms.ModelChoiceField(
+    collector = CollectorChoiceField(
         label=_("Collector"), queryset=User.objects.none(), required=False
     )
     debtor_type = forms.ChoiceField(
@@ -81,9 +115,13 @@ class ReportFilterForm(forms.Form):
         self.fields["collector"].queryset = collectors
 
     def clean_currency(self) -> str:
-        code = (self.cleaned_data.get("currency") or settings.BASE_CURRENCY).upper()
-        if len(code) != 3 or not code.isalpha():
+        code = (self.cleaned_data.get("currency") or "").strip().upper()
+        if code and (len(code) != 3 or not code.isalpha()):
             raise forms.ValidationError(_("A currency is a three-letter code such as CNY."))
+        if code and code not in known_currencies(self.today):
+            raise forms.ValidationError(
+                _("There are no amounts in %(code)s to report.") % {"code": code}
+            )
         return code
 
     def clean(self):
@@ -108,12 +146,16 @@ class ReportFilterForm(forms.Form):
 
     def filters(self) -> Filters:
         data = self.cleaned_data
-        return Filters(
+        filters = Filters(
             date_from=data["date_from"],
             date_to=data["date_to"],
-            currency=data["currency"],
+            currency=data["currency"] or settings.BASE_CURRENCY,
             scope=self.scope,
             team_id=data["team"].pk if data.get("team") else None,
             collector_id=data["collector"].pk if data.get("collector") else None,
             debtor_type=data.get("debtor_type") or None,
         )
+        if not data["currency"]:
+            data["currency"] = main_currency(filters)
+            filters = replace(filters, currency=data["currency"])
+        return filters

@@ -41,10 +41,10 @@ from .filters import Filters
 from .forecast import forecast
 from .kpis import DEFINITIONS, KEYS, kpis, previous_kpis
 from .models import DailyAging, DailyFlow
+from .page_timing import MIN_CALLS as MIN_TIMING_CALLS  # below it an hour's rate is noise
 from .tables import aging_over_time, heatmap, per_collector, per_type, roll_rates, trend
 
 TOP_TIMING_CELLS = 5
-MIN_TIMING_CALLS = 1
 # What a printed chart does without: pygal's comments, its tooltip texts, the
 # legend's ids and the style rules for hovering and tooltips. Less for
 # WeasyPrint to parse and match (a quarter of the review's rendering time),

@@ -197,7 +197,7 @@ def per_collector(filters: Filters) -> list[dict]:
         rows.append(
             {
                 "collector_id": pk,
-                "collector": (user.get_full_name() or user.username) if user else "",
+                "collector": user.display_name if user else "",
                 **_row(flows.get(pk, _empty()), overdue.get(pk, ZERO)),
             }
         )

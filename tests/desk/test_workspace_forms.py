@@ -53,6 +53,12 @@ def test_a_complaint_is_flagged_for_the_managers_complaint_rate(alice, debtor):
     assert flags == [True, False]
 
 
+def test_a_complaint_needs_someone_on_the_line(alice, debtor):
+    body = log(alice, debtor, outcome="no_answer", is_complaint="on").content.decode()
+    assert "A complaint needs someone on the line" in body
+    assert not Interaction.objects.exists()
+
+
 def test_a_double_submit_logs_once_and_answers_the_same(alice, debtor):
     first = log(alice, debtor, outcome="busy").content.decode()
     second = log(alice, debtor, outcome="busy").content.decode()

@@ -66,7 +66,7 @@ def test_the_overview_figures_as_csv(client, book):
     response = export(client, book.manager, "kpis")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    assert 'filename="kpis_2026-11-01_2026-11-30.csv"' in response["Content-Disposition"]
+    assert 'filename="kpis_CNY_2026-11-01_2026-11-30.csv"' in response["Content-Disposition"]
     assert "no-store" in response["Cache-Control"]
     rows = csv_rows(response)
     assert rows[0] == ["Key", "Figure", "Value", "Previous period", "Difference"]
@@ -84,7 +84,7 @@ def test_the_collectors_table_as_xlsx_keeps_numbers_numbers(client, book):
     response = export(client, book.manager, "collectors", "xlsx")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    assert 'filename="collectors_2026-11-01_2026-11-30.xlsx"' in response["Content-Disposition"]
+    assert 'filename="collectors_CNY_2026-11-01_2026-11-30.xlsx"' in response["Content-Disposition"]
     _sheet, rows = workbook_rows(response)
     header = [c.value for c in rows[0]]
     assert header[:4] == ["Collector", "Call attempts", "Connect rate", "Right-party rate"]
@@ -140,7 +140,7 @@ def test_every_formula_start_gets_a_quote(text):
 def test_a_drill_down_streams_its_rows(client, book):
     response = export(client, book.manager, "drill", key="collected")
     assert response.streaming
-    assert 'filename="drill_collected_2026-11-01_2026-11-30.csv"' in response["Content-Disposition"]
+    assert 'filename="drill_collected_CNY_2026-11-01_2026-11-30.csv"' in response["Content-Disposition"]
     rows = csv_rows(response)
     assert rows[0][:4] == ["Customer code", "Debtor", "Received on", "Amount"]
     assert sorted(r[3] for r in rows[1:]) == ["100.00", "600.00"]  # CNY, own team only
@@ -163,7 +163,7 @@ def test_invoices_open_at_the_end_show_what_was_open_then(client, book):
 def test_every_table_exports_for_an_admin(client, book, table, fmt):
     response = export(client, book.admin, table, fmt)
     assert response.status_code == 200
-    assert f'filename="{table}_2026-11-01_2026-11-30.{fmt}"' in response["Content-Disposition"]
+    assert f'filename="{table}_CNY_2026-11-01_2026-11-30.{fmt}"' in response["Content-Disposition"]
     if fmt == "csv":
         assert len(csv_rows(response)) > 1
     else:
