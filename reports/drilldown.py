@@ -196,6 +196,20 @@ def open_at(invoices: list, day: dt.date) -> dict[int, object]:
     }
 
 
+def overdue_at_end(filters: Filters, debtors: list) -> dict[int, object]:
+    """Each debtor's money past due at the end of the period, in the
+    report's currency (the figure the debtor-type table sums)."""
+    end = filters.date_to
+    invoices = list(
+        _open_at_end(filters).filter(debtor__in=[d.pk for d in debtors], due_date__lt=end)
+    )
+    then = open_at(invoices, end)
+    totals: dict[int, object] = {d.pk: 0 for d in debtors}
+    for invoice in invoices:
+        totals[invoice.debtor_id] += then[invoice.pk]
+    return totals
+
+
 def drill(filters: Filters, key: str) -> Drill | None:
     """The rows behind figure ``key`` (see :data:`DRILL_KEYS`); None for an
     unknown key."""

@@ -21,6 +21,7 @@ from .export_rows import TABLES
 from .export_views import may_export
 from .filters import Filters
 from .forms import ReportFilterForm
+from .fx_services import user_can_view_rates
 from .models import DailyAging, RollupState
 from .permissions import can_see_performance, can_see_receivables, is_manager_or_admin
 from .rollups import company_today
@@ -35,6 +36,7 @@ TABS = (
     ("reports:scripts", _("Scripts"), can_see_performance),
     ("reports:timing", _("Timing"), can_see_performance),
     ("reports:forecast", _("Cash forecast"), can_see_receivables),
+    ("reports:fx-rates", _("Exchange rates"), user_can_view_rates),
 )
 
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 from debtors.aging import BUCKETS
 
 from . import charts
-from .drilldown import AS_OF_END, drill, open_at
+from .drilldown import AS_OF_END, drill, open_at, overdue_at_end
 from .filters import Filters
 from .fx import converted_total
 from .kpis import ZERO, flow_sums, in_window, kpis, previous_kpis
@@ -152,6 +152,11 @@ def drill_view(request, key: str):
             then = open_at(page.object_list, report.filters.date_to)
             for invoice in page.object_list:
                 invoice.open_then = then[invoice.pk]
+        if key == "overdue_debtors":
+            page.object_list = list(page.object_list)
+            then = overdue_at_end(report.filters, page.object_list)
+            for debtor in page.object_list:
+                debtor.overdue_then = then[debtor.pk]
         extra.update(drill=found, page=page, kind=found.kind, as_of_end=key in AS_OF_END)
     context = page_context(request, report, "reports:drill", **extra)
     return render(request, "reports/drill.html", context)

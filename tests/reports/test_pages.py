@@ -151,6 +151,17 @@ def test_the_receivable_drill_down_shows_what_was_open_at_the_periods_end(client
     assert "¥400.00" in row and "¥300.00" in row  # at 30 November, and now
 
 
+def test_the_overdue_debtors_drill_down_adds_up_to_the_figure(client, book):
+    body = body_of(client, book.manager, "drill", args=["overdue_debtors"])
+    row = re.search(r"Alpha Trading.*?</tr>", body, re.S).group(0)
+    assert "¥600.00" in row  # INV-OLD 400 + INV-N1 200 past due on 30 November
+    assert "Beta Metals" not in body  # its CNY invoice was not yet due
+
+
+def test_report_tabs_lead_finance_to_the_exchange_rates(client, book):
+    assert "/reports/exchange-rates/" in body_of(client, book.finance, "overview")
+
+
 def test_an_unknown_drill_down_is_404(client, book):
     assert get(client, book.manager, "drill", args=["nothing"]).status_code == 404
 
