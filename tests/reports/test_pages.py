@@ -296,7 +296,7 @@ def test_the_types_page_marks_the_troublesome_type_and_links_the_review(client, 
     unknown = body[body.index('data-type="unknown"') :]
     unknown = unknown[: unknown.index("</tr>")]
     assert 'data-testid="most-broken"' in unknown and 'data-testid="most-overdue"' in unknown
-    assert reverse("reports:drill", args=["broken_promise_debtors"]) in unknown
+    assert reverse("reports:drill", args=["promises_broken"]) in unknown
 
 
 def test_the_scripts_page_shows_each_version_per_type_with_its_sample(client, book):
