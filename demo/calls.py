@@ -31,7 +31,7 @@ from followups.timing_weights import (
     RATE_SPAN,
 )
 
-from .generator_base import GeneratorBase
+from .generator_base import DAY, GeneratorBase
 from .markets import Market
 from .state import _Debtor
 
@@ -45,8 +45,11 @@ TYPE_REACH = {
 FIRST_MINUTES_SHARE = 0.14  # of calls dialled in the first 15 minutes after opening
 AFTER_LUNCH_SHARE = 0.06  # and in the first 15 minutes after lunch
 AFTER_LUNCH_WEIGHT = 0.9  # hour weight of those minutes
+REACH_TRIES = 6
 MONEY_BONUS = RATE_SPAN * MONEY_BEFORE_BONUS
 WEIGHTS = HOUR_WEIGHTS[False]
+MINUTES = [dt.timedelta(minutes=n) for n in range(1440)]  # made once: a few million calls
+SECONDS = MINUTES[:1] + [dt.timedelta(seconds=n) for n in range(1, 60)]
 
 
 def _minutes(t: dt.time) -> int:
@@ -115,10 +118,24 @@ class CallsMixin(GeneratorBase):
         chance = self._rate_tables[market.country][day.weekday()][minute] * st.reach
         if st.money_days and any(1 <= m - day.day <= 3 for m in st.money_days):
             chance += MONEY_BONUS
-        moment = self._local_midnight(st, day) + dt.timedelta(
-            seconds=minute * 60 + int(rand() * 60)
-        )
+        moment = self._local_midnight(st, day) + MINUTES[minute] + SECONDS[int(rand() * 60)]
         return moment, rand() < chance
+
+    def _reach_moment(self, st: _Debtor, day: dt.date) -> tuple[dt.datetime, list[dt.datetime]]:
+        """When the right person answered on `day`, dialling as the collector
+        does until they answer (a few tries), so even the talks a story needs
+        fall where the prior makes them likely; and the tries before. A moment
+        late yesterday in the west that is still ahead moves a working day back."""
+        tries: list[dt.datetime] = []
+        for _ in range(REACH_TRIES):
+            moment, answered = self._dial(st, day)
+            if moment >= self.seeded_at:
+                day = self._working_day(st, day - DAY, back=True)
+                continue
+            if answered:
+                return moment, tries
+            tries.append(moment)
+        return (tries.pop() if tries else self._moment(st, day)), tries
 
     def _cache_market(self, market: Market) -> None:
         self._rate_tables[market.country] = rate_table(market)

@@ -45,13 +45,14 @@ class DebtorsMixin(GeneratorBase):
             preferred_channel=preferred,
             contactable=not (do_not_contact or cease),
         )
+        st.history = show is not None or self.rand() * 100 < self.params.history_share
         name, domain = self._company(market, city)
         created_at = self.seeded_at - dt.timedelta(days=self._int(420, 1500))
         self._contacts(st, domain, created_at)
         self._invoices(st)
         if debtor_type == DebtorType.DISPUTE:
             self._disputes(st)
-        if show is not None or self.rand() * 100 < self.params.history_share:
+        if st.history:
             self._history(st)
             if st.contactable:
                 self._followups(st)

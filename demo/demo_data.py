@@ -20,8 +20,13 @@ The parts live beside this module; this one keeps the names callers import:
 - `demo.aging`, `demo.scenarios`: aging buckets, invoice status, the odds
 - `demo.state`: `DemoParams`, `Staff` and the per-debtor state
 - `demo.generator`: `DemoGenerator`, put together from `demo.generator_base`,
-  `demo.debtors`, `demo.people`, `demo.invoices`, `demo.disputes`,
-  `demo.history`, `demo.promises` and `demo.followups`
+  `demo.debtors`, `demo.people`, `demo.invoices` (open invoices, payments),
+  `demo.settlement` (invoices of the last thirteen months, paid by each type's
+  habits), `demo.disputes`, `demo.history` (interactions, the recent story),
+  `demo.walk` (thirteen months of collection work), `demo.calls` (when calls
+  happen and who answers), `demo.promises` and `demo.followups`
+- `demo.judge`: promises judged the nightly run's way; `demo.tracks`: the
+  talk tracks the interactions used, read from the library before seeding
 """
 
 from __future__ import annotations

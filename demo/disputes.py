@@ -32,7 +32,7 @@ class DisputesMixin(GeneratorBase):
             if opened_on < self.window_start:
                 continue  # before the history begins: only the late payment shows
             status = Dispute.Status.RESOLVED if rand() < 0.8 else Dispute.Status.REJECTED
-            opened = self._moment(st, self._working_day(st, opened_on, back=False))
+            opened = self._reach_moment(st, self._working_day(st, opened_on, back=False))[0]
             resolved = self._moment(st, self._working_day(st, resolved_on, back=True))
             if resolved <= opened:
                 resolved = opened + dt.timedelta(days=1)
@@ -75,13 +75,14 @@ class DisputesMixin(GeneratorBase):
                 if is_open:
                     inv.disputed += part
                     held[str(inv.id)] = str(money(part))
-            day = self._working_day(st, self._day(-self._int(8, 55)), back=True)
-            opened = self._moment(st, day)
+            closed = status in (Dispute.Status.RESOLVED, Dispute.Status.REJECTED)
+            opened = self._dispute_opened(st, linked, oldest=380 if closed else 120)
             escalated_at = resolved_at = None
             if status != Dispute.Status.OPEN:
                 escalated_at = min(opened + dt.timedelta(days=self._int(2, 6)), self.seeded_at)
-            if escalated_at and status in (Dispute.Status.RESOLVED, Dispute.Status.REJECTED):
-                resolved_at = min(escalated_at + dt.timedelta(days=self._int(1, 5)), self.seeded_at)
+            if escalated_at and closed:
+                days = self._int(1, 45)
+                resolved_at = min(escalated_at + dt.timedelta(days=days), self.seeded_at)
                 if rand() < 0.6:
                     escalated_at = None  # settled by the collector, never escalated
             dispute_id = self._dispute_row(
@@ -92,6 +93,14 @@ class DisputesMixin(GeneratorBase):
             st.dispute_spans.append((opened.date(), end))
             if is_open:
                 st.open_disputes.append(dispute_id)
+
+    def _dispute_opened(self, st: _Debtor, linked: list[_Inv], *, oldest: int) -> dt.datetime:
+        """When a dispute about today's open invoices was raised: up to `oldest`
+        days back, after the invoices were issued and inside the history."""
+        since = max(max(inv.issue for inv in linked), self.window_start)
+        span = max((self.today - since).days - 1, 1)
+        days = self._int(min(8, span), min(oldest, span))
+        return self._reach_moment(st, self._working_day(st, self._day(-days), back=True))[0]
 
     def _dispute_row(
         self,

@@ -18,6 +18,7 @@ from .state import _Debtor
 from .tables import format_money
 from .texts import NOTES
 
+STORY_DAYS = 55  # the recent story's promises fall in these last days
 COMPLAINT_RATE = 0.015  # of the interactions in which the right person was reached
 CALL, VISIT = Channel.CALL, Channel.VISIT
 OPENING, VOICEMAIL = ("opening",), ("voicemail",)
@@ -102,6 +103,17 @@ class HistoryMixin(GeneratorBase):
                     links.append((link_id, interaction_id, tracks[interaction_id % len(tracks)]))
         return interaction_id
 
+    def _reached(self, st: _Debtor, day: dt.date, contact: tuple[int, str]) -> dt.datetime:
+        """The moment of a talk on `day` (`_reach_moment`), with the calls
+        that went unanswered before it."""
+        moment, tries = self._reach_moment(st, day)
+        for when in tries:
+            outcome = NOISE_CALLS.pick(self.rand)
+            scripts = VOICEMAIL if outcome == Interaction.Outcome.MESSAGE_LEFT else OPENING
+            note = self._note(st, outcome, name=contact[1])
+            self._touch(st, when, CALL, outcome, note, contact=contact, scripts=scripts)
+        return moment
+
     def _noise(self, st: _Debtor, days_ago: int) -> None:
         """An unanswered attempt, a reminder message, or now and then a wrong number."""
         rand = self.rand
@@ -157,12 +169,12 @@ class HistoryMixin(GeneratorBase):
         st.reach = TYPE_REACH[st.debtor_type] * (0.7 + 0.6 * self.rand())
         if self.tracks:
             st.scripts = self.tracks.for_debtor(st.debtor_type, st.language, st.index)
-        self._walk(st)
         scenario = st.scenario
         if st.payable() <= 0 and scenario != "dispute":
             scenario = "quiet"
-        for _ in range(self._int(0, 2) if scenario != "quiet" else self._int(1, 3)):
-            self._noise(st, self._int(30, 60))
+        if scenario not in ("quiet", "says_paid", "refused"):
+            st.story_from = self._day(-STORY_DAYS)  # its promises are the story's
+        self._walk(st)
         for opened in st.dispute_moments:
             self._dispute_calls(st, opened)
         self._story(st, scenario)
@@ -209,7 +221,7 @@ class HistoryMixin(GeneratorBase):
             contact = st.contacts[0]
             self._touch(
                 st,
-                self._moment(st, day),
+                self._reached(st, day, contact),
                 Channel.CALL,
                 Interaction.Outcome.PAID,
                 self._note(st, "paid", name=contact[1]),
@@ -218,14 +230,14 @@ class HistoryMixin(GeneratorBase):
             )
             self._pay(st, st.overdue_payable(self.today) or st.payable(), day - DAY)
         elif scenario == "pending":
-            self._promise(st, outcome="pending", instalments=1, made_ago=self._int(1, 6))
+            self._promise(st, outcome="pending", instalments=1, made_ago=self._int(1, 12))
         elif scenario == "plan_running":
             self._promise(
                 st, outcome="running", instalments=self._int(3, 4), made_ago=self._int(15, 40)
             )
         elif scenario == "plan_new":
             self._promise(
-                st, outcome="pending", instalments=self._int(2, 4), made_ago=self._int(1, 7)
+                st, outcome="pending", instalments=self._int(2, 4), made_ago=self._int(1, 14)
             )
         elif scenario == "partly":
             self._promise(
@@ -236,7 +248,7 @@ class HistoryMixin(GeneratorBase):
             for _ in range(self._int(1, 3)):
                 self._noise(st, self._int(6, 15))
             if scenario == "broken_then_pending":
-                self._promise(st, outcome="pending", instalments=1, made_ago=self._int(1, 5))
+                self._promise(st, outcome="pending", instalments=1, made_ago=self._int(1, 10))
             else:
                 self._callback_or_talk(st)
                 st.escalated = st.debtor_type == DebtorType.STALLING and self.rand() < 0.4
@@ -244,7 +256,7 @@ class HistoryMixin(GeneratorBase):
             self._refusal(st)
         elif scenario == "dispute" and st.payable() > 0 and self.rand() < 0.35:
             # Pay the undisputed part first.
-            self._promise(st, outcome="pending", instalments=1, made_ago=self._int(1, 6))
+            self._promise(st, outcome="pending", instalments=1, made_ago=self._int(1, 12))
         elif scenario == "quiet" and self.rand() < 0.3:
             self._callback_or_talk(st)
 
@@ -255,7 +267,7 @@ class HistoryMixin(GeneratorBase):
         day = self._past_day(self._int(8, 14), st)
         self._touch(
             st,
-            self._moment(st, day, afternoon=True),
+            self._reached(st, day, contact),
             Channel.CALL,
             Interaction.Outcome.REFUSED,
             self._note(st, "refused", name=contact[1]),
@@ -287,8 +299,9 @@ class HistoryMixin(GeneratorBase):
 
     def _callback_or_talk(self, st: _Debtor) -> None:
         contact = st.contacts[0]
-        when = self._moment(st, self._past_day(self._int(1, 4), st))
+        day = self._past_day(self._int(1, 4), st)
         if self.rand() < 0.6:
+            when = self._reached(st, day, contact)
             self._touch(
                 st,
                 when,
@@ -299,10 +312,10 @@ class HistoryMixin(GeneratorBase):
                 scripts=("opening",),
             )
             st.callback_at = when
-        elif self.rand() < 0.5:
+        elif self.rand() < 0.5:  # they rang us
             self._touch(
                 st,
-                when,
+                self._moment(st, day),
                 Channel.CALL,
                 Interaction.Outcome.RIGHT_PARTY,
                 self._note(st, "inbound", name=contact[1]),
@@ -312,7 +325,7 @@ class HistoryMixin(GeneratorBase):
         else:
             self._touch(
                 st,
-                when,
+                self._reached(st, day, contact),
                 Channel.CALL,
                 Interaction.Outcome.RIGHT_PARTY,
                 self._note(st, "right_party", name=contact[1], amount=self._overdue_text(st)),

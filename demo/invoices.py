@@ -18,7 +18,7 @@ from .scenarios import (
     PAYMENT_METHODS,
     TERMS,
 )
-from .settlement import SETTLED_PCT
+from .settlement import SETTLED_PCT, STOPPED_PCT
 from .state import _Debtor, _Inv
 from .tables import ZERO, money
 
@@ -43,7 +43,9 @@ class InvoicesMixin(GeneratorBase):
         invoices = st.invoices
         next_id = self.next_id["invoice"]
         seq = self.invoice_seq
-        settled_pct = SETTLED_PCT[st.debtor_type]
+        settled_pct = SETTLED_PCT[st.debtor_type] if st.history else 0
+        if st.history and st.index >= 12 and rand() * 100 < STOPPED_PCT.get(st.debtor_type, 0):
+            st.stopped = day(-self._int(60, 300))  # paid in part, then nothing since
         for n in range(count):
             invoice_id = next_id
             next_id += 1
@@ -102,7 +104,9 @@ class InvoicesMixin(GeneratorBase):
     def _pay(self, st: _Debtor, cents: int, on: dt.date, *, only: _Inv | None = None) -> int:
         """Record a payment, allocated oldest due first to the undisputed open
         money of invoices issued by then (or to one invoice). Returns the
-        amount allocated."""
+        amount allocated: nothing from a debtor who had stopped paying."""
+        if st.stopped is not None and on > st.stopped:
+            return 0
         rand = self.rand
         allocations: list[tuple[_Inv, int]] = []
         remaining = cents

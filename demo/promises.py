@@ -37,8 +37,9 @@ class PromisesMixin(GeneratorBase):
         amounts[-1] = total - sum(amounts[:-1])
         if min(amounts) <= 0:
             return
-        moment = self._moment(st, made_day, afternoon=self.rand() < 0.6)
-        self._promise_call_and_record(st, moment, st.contacts[0], dues, amounts, remind=True)
+        contact = st.contacts[0]
+        moment = self._reached(st, made_day, contact)
+        self._promise_call_and_record(st, moment, contact, dues, amounts, remind=True)
         last = len(dues) - 1
         for n, (due, amount) in enumerate(zip(dues, amounts, strict=True)):
             if due < self.today:

@@ -33,6 +33,10 @@ SETTLED_PCT = {
 # its first months have payments and overdue money like the others.
 EARLIER_DAYS = 120
 
+# Percent of debtors (of these types) who stopped paying some months ago; what
+# they still owed stays open (after some plans were partly kept).
+STOPPED_PCT = {DebtorType.HARDSHIP: 35, DebtorType.STALLING: 20}
+
 # A plan: [(days after the due date, percent of the amount)], and for a held
 # invoice the days after the due date its dispute opened and was resolved.
 Plan = tuple[list[tuple[int, int]], tuple[int, int] | None]
@@ -61,7 +65,8 @@ class SettlementMixin(GeneratorBase):
             cents = left if n == len(parts) - 1 else amount * pct // 100
             left -= cents
             on = max(due + offset * DAY, issue + DAY)
-            self._pay(st, cents, self._working_day(st, on, back=False), only=inv)
+            on = self._working_day(st, on, back=on >= self._day(-3))  # always before today
+            self._pay(st, cents, on, only=inv)
         if hold is not None:
             st.past_holds.append((inv, due + hold[0] * DAY, due + hold[1] * DAY))
         return inv

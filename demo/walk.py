@@ -33,18 +33,18 @@ GAPS = {
 # Chance that a talk with money on its way (within two weeks) ends in a
 # promise; and that a talk with none coming ends in one all the same.
 PROMISE_WHEN_PAYING = {
-    DebtorType.FORGETFUL: 0.5,
-    DebtorType.HARDSHIP: 0.75,
-    DebtorType.DISPUTE: 0.45,
-    DebtorType.STALLING: 0.7,
-    DebtorType.UNKNOWN: 0.5,
+    DebtorType.FORGETFUL: 0.6,
+    DebtorType.HARDSHIP: 0.8,
+    DebtorType.DISPUTE: 0.5,
+    DebtorType.STALLING: 0.75,
+    DebtorType.UNKNOWN: 0.6,
 }
 PROMISE_WHEN_NOT = {
-    DebtorType.FORGETFUL: 0.06,
-    DebtorType.HARDSHIP: 0.2,
-    DebtorType.DISPUTE: 0.03,
-    DebtorType.STALLING: 0.25,
-    DebtorType.UNKNOWN: 0.08,
+    DebtorType.FORGETFUL: 0.08,
+    DebtorType.HARDSHIP: 0.25,
+    DebtorType.DISPUTE: 0.04,
+    DebtorType.STALLING: 0.3,
+    DebtorType.UNKNOWN: 0.1,
 }
 # What else a talk ends in.
 TALKS = {
@@ -64,7 +64,7 @@ TALKS = {
 }
 PAYING_SOON = 14  # days
 SLOWER_AFTER = 120  # days overdue after which attempts come at half the pace
-BEFORE_PAYMENT_CALLS = 0.7  # share of late payments with a call a few days before
+BEFORE_PAYMENT_CALLS = 0.85  # share of late payments with a call a few days before
 PLAN_WINDOW = 45  # days: the payments a hardship plan is made of
 
 
@@ -186,7 +186,9 @@ class WalkMixin(GeneratorBase):
         name = contact[1]
         at = bisect_left(pay_days, day)
         coming = pay_days[at] if at < len(pay_days) else None
-        free = st.promise_busy_until is None or day > st.promise_busy_until
+        free = (st.promise_busy_until is None or day > st.promise_busy_until) and (
+            st.story_from is None or day < st.story_from
+        )
         if any(start <= day <= end for start, end in st.dispute_spans):
             outcome, note = Outcome.RIGHT_PARTY, self._note(st, "dispute_review", name=name)
         elif at and (day - pay_days[at - 1]).days <= 2 and rand() < 0.5:
@@ -246,7 +248,8 @@ class WalkMixin(GeneratorBase):
                 take = sum(1 for d in coming[:3] if (d - day).days <= PLAN_WINDOW)
             dues = [max(d, day + DAY) for d in coming[:take]]
             amounts = [amounts_by_day[d] for d in coming[:take]]
-            if st.debtor_type == DebtorType.HARDSHIP and rand() < 0.3:
+            last_money = st.stopped is not None and len(coming) == take
+            if st.debtor_type == DebtorType.HARDSHIP and (last_money or rand() < 0.3):
                 dues.append(dues[-1] + 14 * DAY)  # one more than they managed
                 amounts.append(amounts[-1])
             return dues, amounts

@@ -59,21 +59,45 @@ def check_columns() -> None:
             )
 
 
+# Fields whose values the generator already gives as the database driver takes
+# them (ints, strings, booleans): no per-value preparation.
+_AS_GIVEN = {
+    "AutoField",
+    "BigAutoField",
+    "BigIntegerField",
+    "BooleanField",
+    "CharField",
+    "EmailField",
+    "ForeignKey",
+    "IntegerField",
+    "OneToOneField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "SlugField",
+    "SmallIntegerField",
+    "TextField",
+}
+
+
 class InsertWriter:
-    """Any database: executemany INSERTs, each value prepared by its model field,
-    so explicit timestamps survive (bulk_create would overwrite auto_now_add)."""
+    """Any database: executemany INSERTs, each value that needs it (dates,
+    money, JSON, UUIDs) prepared by its model field, so explicit timestamps
+    survive (bulk_create would overwrite auto_now_add)."""
 
     name = "INSERT"
 
     def __init__(self) -> None:
         qn = connection.ops.quote_name
-        self.statements: dict[str, tuple[str, list[models.Field]]] = {}
+        self.statements: dict[str, tuple[str, list[tuple[int, models.Field]]]] = {}
         for table, model in TABLE_MODELS.items():
             fields = [model._meta.get_field(column) for column in COLUMNS[table]]
             columns = ", ".join(qn(f.column) for f in fields)
             marks = ", ".join(["%s"] * len(fields))
             sql = f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES ({marks})"
-            self.statements[table] = (sql, fields)
+            prepared = [
+                (n, f) for n, f in enumerate(fields) if f.get_internal_type() not in _AS_GIVEN
+            ]
+            self.statements[table] = (sql, prepared)
         self.counts: Counter[str] = Counter()
         self.seconds = 0.0
 
@@ -84,11 +108,13 @@ class InsertWriter:
                 batch = rows[table]
                 if not batch:
                     continue
-                sql, fields = self.statements[table]
-                params = [
-                    [f.get_db_prep_save(v, connection) for f, v in zip(fields, row, strict=True)]
-                    for row in batch
-                ]
+                sql, prepared = self.statements[table]
+                params = []
+                for row in batch:
+                    values = list(row)
+                    for n, f in prepared:
+                        values[n] = f.get_db_prep_save(values[n], connection)
+                    params.append(values)
                 cursor.executemany(sql, params)
                 self.counts[table] += len(batch)
         self.seconds += time.perf_counter() - started
@@ -99,6 +125,14 @@ class InsertWriter:
 
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 _TEXT_FIELDS = {"CharField", "TextField", "SlugField", "EmailField"}
+
+
+def _plain_choices(field: models.Field) -> bool:
+    """A text field limited to choices that COPY takes as they are."""
+    values = [value for value, _label in field.flatchoices] if field.choices else []
+    return bool(values) and all(
+        isinstance(value, str) and value.isprintable() and "\\" not in value for value in values
+    )
 
 
 def _copy_line_formatter(model: type[models.Model], columns: tuple[str, ...]):
@@ -124,7 +158,9 @@ def _copy_line_formatter(model: type[models.Model], columns: tuple[str, ...]):
         field = model._meta.get_field(column)
         kind = field.get_internal_type()
         v = f"r[{i}]"
-        if kind in _TEXT_FIELDS:
+        if kind in _TEXT_FIELDS and _plain_choices(field):
+            expr = v  # one of a few known codes: nothing to escape
+        elif kind in _TEXT_FIELDS:
             expr = f"({v} if {v}.isprintable() and BS not in {v} else {v}.translate(E))"
         elif kind == "BooleanField":
             expr = f"(T if {v} else F)"

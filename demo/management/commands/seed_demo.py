@@ -1,14 +1,18 @@
 """Load a realistic demo book: users per role, debtors of every type, invoices in
-every aging bucket, payments, disputes, calls, promises and follow-ups.
+every aging bucket, and thirteen months of history: payments, calls and
+messages, promises kept and broken, disputes opened and resolved, the talk
+tracks used, and the follow-ups planned next.
 
     python manage.py seed_demo [--debtors N] [--seed S] [--invoices-per-debtor K]
                                [--today YYYY-MM-DD] [--if-empty] [--method auto|insert|copy]
+                               [--history-percent P]
 
-Deterministic for a seed and a date. Rows come from `demo.demo_data`; they
-are written with batched INSERTs (any database) or, on PostgreSQL, streamed
-with COPY in chunks, so 100,000 debtors with a million invoices load in
-seconds (`demo.writers`). Everything happens in one transaction: a failure
-leaves nothing.
+Deterministic for a seed, a date and the script library in the database (read
+before the book is made; the library's own migration loads it). Rows come from
+`demo.demo_data`; they are written with batched INSERTs (any database) or, on
+PostgreSQL, streamed with COPY in chunks (`demo.writers`). Everything happens
+in one transaction: a failure leaves nothing. After the commit the report
+rollups are rebuilt from the new book (`reports.rollups.rebuild`).
 """
 
 from __future__ import annotations
@@ -51,6 +55,7 @@ from demo.writers import (
 )
 from followups.planning import followups_priority_refresh
 from followups.services import grace_days
+from reports.rollups import rebuild
 
 __all__ = [
     "DEMO_PASSWORD",
@@ -110,8 +115,9 @@ class Command(BaseCommand):
             "--history-percent",
             type=_percent,
             default=None,
-            help="Share of debtors with calls and promises (default: all up "
-            "to 20,000 debtors, then 30%%).",
+            help="Share of debtors with thirteen months of history: settled invoices, "
+            "payments, calls, promises (default: all up to 20,000 debtors, then 10%%); "
+            "the others have their open invoices only.",
         )
 
     def handle(self, *args, **options) -> None:
@@ -154,6 +160,9 @@ class Command(BaseCommand):
             followups_priority_refresh()
             mark = time.perf_counter()
         phases["commit"] = time.perf_counter() - mark
+        mark = time.perf_counter()
+        _rebuild_reports(today=today, given=options["today"] is not None)
+        phases["report rollups"] = time.perf_counter() - mark
         elapsed = time.perf_counter() - started
         self._summary(
             counts=writer.counts, policies=policies, seconds=elapsed, via=writer.name, params=params
@@ -220,6 +229,13 @@ def _first_ids() -> dict[str, int]:
         table: (model.objects.aggregate(m=Max("id"))["m"] or 0) + 1
         for table, model in TABLE_MODELS.items()
     }
+
+
+def _rebuild_reports(*, today: dt.date, given: bool) -> None:
+    """The manager's report rollups, remade from the book just committed. A
+    book aged against another day (--today) is reported as of that day."""
+    now = dt.datetime.combine(today, dt.time(12), tzinfo=company_zone()) if given else None
+    rebuild(now=now)
 
 
 def _write_book(generator: DemoGenerator, writer: CopyWriter | InsertWriter) -> None:
