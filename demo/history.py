@@ -103,16 +103,10 @@ class HistoryMixin(GeneratorBase):
                     links.append((link_id, interaction_id, tracks[interaction_id % len(tracks)]))
         return interaction_id
 
-    def _reached(self, st: _Debtor, day: dt.date, contact: tuple[int, str]) -> dt.datetime:
-        """The moment of a talk on `day` (`_reach_moment`), with the calls
-        that went unanswered before it."""
-        moment, tries = self._reach_moment(st, day)
-        for when in tries:
-            outcome = NOISE_CALLS.pick(self.rand)
-            scripts = VOICEMAIL if outcome == Interaction.Outcome.MESSAGE_LEFT else OPENING
-            note = self._note(st, outcome, name=contact[1])
-            self._touch(st, when, CALL, outcome, note, contact=contact, scripts=scripts)
-        return moment
+    def _reached(self, st: _Debtor, day: dt.date) -> dt.datetime:
+        """The moment of a talk a story needs on `day` (`_reach_moment`; the
+        unanswered tries before it are left to the walk's attempts)."""
+        return self._reach_moment(st, day)[0]
 
     def _noise(self, st: _Debtor, days_ago: int) -> None:
         """An unanswered attempt, a reminder message, or now and then a wrong number."""
@@ -221,7 +215,7 @@ class HistoryMixin(GeneratorBase):
             contact = st.contacts[0]
             self._touch(
                 st,
-                self._reached(st, day, contact),
+                self._reached(st, day),
                 Channel.CALL,
                 Interaction.Outcome.PAID,
                 self._note(st, "paid", name=contact[1]),
@@ -267,7 +261,7 @@ class HistoryMixin(GeneratorBase):
         day = self._past_day(self._int(8, 14), st)
         self._touch(
             st,
-            self._reached(st, day, contact),
+            self._reached(st, day),
             Channel.CALL,
             Interaction.Outcome.REFUSED,
             self._note(st, "refused", name=contact[1]),
@@ -301,7 +295,7 @@ class HistoryMixin(GeneratorBase):
         contact = st.contacts[0]
         day = self._past_day(self._int(1, 4), st)
         if self.rand() < 0.6:
-            when = self._reached(st, day, contact)
+            when = self._reached(st, day)
             self._touch(
                 st,
                 when,
@@ -325,7 +319,7 @@ class HistoryMixin(GeneratorBase):
         else:
             self._touch(
                 st,
-                self._reached(st, day, contact),
+                self._reached(st, day),
                 Channel.CALL,
                 Interaction.Outcome.RIGHT_PARTY,
                 self._note(st, "right_party", name=contact[1], amount=self._overdue_text(st)),

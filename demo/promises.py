@@ -38,7 +38,7 @@ class PromisesMixin(GeneratorBase):
         if min(amounts) <= 0:
             return
         contact = st.contacts[0]
-        moment = self._reached(st, made_day, contact)
+        moment = self._reached(st, made_day)
         self._promise_call_and_record(st, moment, contact, dues, amounts, remind=True)
         last = len(dues) - 1
         for n, (due, amount) in enumerate(zip(dues, amounts, strict=True)):

@@ -65,6 +65,7 @@ TALKS = {
 PAYING_SOON = 14  # days
 SLOWER_AFTER = 120  # days overdue after which attempts come at half the pace
 BEFORE_PAYMENT_CALLS = 0.85  # share of late payments with a call a few days before
+STORY_SHARE = 0.5  # of the attempts in the recent story's days, which it replaces
 PLAN_WINDOW = 45  # days: the payments a hardship plan is made of
 
 
@@ -78,11 +79,12 @@ class WalkMixin(GeneratorBase):
         talk that brought the money, when they answer)."""
         low, high = GAPS[st.debtor_type]
         # A debtor gets about the same attention whatever its number of invoices.
-        pace = min(max((len(st.invoices) + 4) / 8, 0.75), 2.0)
+        pace = min(max((len(st.invoices) + 3) / 8, 0.7), 2.0)
         last = self._day(-2)
         pay_days = sorted({day for day, _cents in st.payments})
         working = st.working_days
         periods = self._overdue_periods(st)
+        story_from = st.story_from
         before = self._before_payment_days(st, pay_days, periods)
         for start, end in periods:
             day, wait, step = start - DAY, self._int(1, 3), 0
@@ -99,6 +101,9 @@ class WalkMixin(GeneratorBase):
                     step += 1
                 if day >= end or day > last:
                     break
+                if story_from and day >= story_from and self.rand() < STORY_SHARE:
+                    wait = self._int(low, high)  # the story's own calls stand in for this one
+                    continue
                 again = self._attempt(st, day, step, pay_days)
                 step += 1
                 # Long overdue cases go to visits, letters and legal: fewer calls.

@@ -212,6 +212,37 @@ def test_payments_and_allocations_add_up(book):
         assert invoice.amount - invoice.open_amount == allocated_to_invoice[invoice.id]
 
 
+def test_each_type_pays_its_own_way(book):
+    """Forgetful debtors mostly pay on time, hardship ones in parts, stalling
+    ones late and after broken promises."""
+    on_time: dict[str, list[bool]] = defaultdict(list)
+    in_parts: dict[str, list[bool]] = defaultdict(list)
+    for invoice in (
+        Invoice.objects.filter(status="paid")
+        .select_related("debtor")
+        .prefetch_related("allocations__payment")
+    ):
+        days = [a.payment.received_on for a in invoice.allocations.all()]
+        kind = invoice.debtor.debtor_type
+        on_time[kind].append(max(days) <= invoice.due_date)
+        in_parts[kind].append(len(days) > 1)
+
+    def share(values: list[bool]) -> float:
+        return sum(values) / len(values)
+
+    assert share(on_time["forgetful"]) > 0.35 > share(on_time["stalling"])
+    assert (
+        share(in_parts["hardship"])
+        > 0.5
+        > max(share(in_parts[kind]) for kind in ("forgetful", "stalling", "unknown"))
+    )
+    broken = Counter(
+        PromiseToPay.objects.filter(status="broken").values_list("debtor__debtor_type", flat=True)
+    )
+    debtors = Counter(Debtor.objects.values_list("debtor_type", flat=True))
+    assert broken["stalling"] / debtors["stalling"] > broken["forgetful"] / debtors["forgetful"]
+
+
 def test_summaries_match_the_invoices(book):
     for debtor in Debtor.objects.all():
         live = debtor.invoices.exclude(status="written_off").exclude(open_amount=0)
