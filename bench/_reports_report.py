@@ -21,7 +21,10 @@ def _ms(value) -> str:
 
 def print_size(r: dict) -> None:
     book = r["book"]["counts"]
-    print(f"\n{r['debtors']:,} debtors ({r['database']}), today {r['today']} (company zone)")
+    print(
+        f"\n{r['debtors']:,} debtors ({r['database']}), today {r['today']} (company zone), "
+        f"load average {r['load'][0]:.1f} at the start, {r['load'][-1]:.1f} at the end"
+    )
     print(f"  book: {book['debtors']:,} debtors, {book['invoices']:,} invoices, "
           f"{book['payments']:,} payments ({book['allocations']:,} allocations), "
           f"{book['interactions']:,} interactions, {book['promises']:,} promises, "
@@ -167,6 +170,10 @@ def report(results: list[dict], args) -> int:
         f"REPORTS BENCHMARK: {args.requests} requests per URL, load average "
         f"{', '.join(f'{x:.2f}' for x in os.getloadavg())} ({os.cpu_count()} CPUs)"
     )
+    code = args.code[0] if args.code[0] == args.code[-1] else " -> ".join(args.code)
+    print(f"code: {code}")
+    if args.code[0] != args.code[-1]:
+        print("WARNING: the code changed during the run; the sizes may not be comparable")
     print("=" * 78)
     for r in results:
         print_size(r)
