@@ -15,7 +15,7 @@ from debtors.models import (
 )
 from followups.models import ContactPolicy, Interaction
 from scripts_library.models import TalkTrack
-from tests.demo.helpers import TODAY, Use, seed, seeded_fingerprint
+from tests.demo.helpers import TODAY, Use, ensure_library, seed, seeded_fingerprint
 
 # --------------------------------------------------------------------------- the command
 
@@ -140,6 +140,7 @@ def test_history_percent_zero_still_makes_a_consistent_book():
 
 
 def test_two_live_versions_of_a_track_share_the_uses(db):
+    ensure_library()
     for track in TalkTrack.objects.filter(key="forgetful-opening", version=1):
         TalkTrack.objects.create(
             key=track.key,
@@ -164,6 +165,6 @@ def test_two_live_versions_of_a_track_share_the_uses(db):
 
 def test_without_a_script_library_nothing_is_linked_and_the_command_says_so(db):
     TalkTrack.objects.all().delete()
-    output = seed(debtors=15, seed=2)
+    output = seed(debtors=15, seed=2, library=False)
     assert "script library is empty" in output
     assert Interaction.objects.exists() and not Use.objects.exists()
