@@ -140,7 +140,8 @@ def test_every_formula_start_gets_a_quote(text):
 def test_a_drill_down_streams_its_rows(client, book):
     response = export(client, book.manager, "drill", key="collected")
     assert response.streaming
-    assert 'filename="drill_collected_CNY_2026-11-01_2026-11-30.csv"' in response["Content-Disposition"]
+    disposition = response["Content-Disposition"]
+    assert 'filename="drill_collected_CNY_2026-11-01_2026-11-30.csv"' in disposition
     rows = csv_rows(response)
     assert rows[0][:4] == ["Customer code", "Debtor", "Received on", "Amount"]
     assert sorted(r[3] for r in rows[1:]) == ["100.00", "600.00"]  # CNY, own team only
