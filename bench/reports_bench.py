@@ -366,19 +366,25 @@ def main() -> int:
 
 
 def code_version() -> str:
-    """The commit and the uncommitted changes to the code under test: others
-    edit the tree while the bench runs, and both sizes must measure one code."""
+    """The last commit that touched the code under test, and how many of its
+    files are changed but not committed: others edit the tree while the bench
+    runs, and both sizes must measure one code."""
+    paths = ["accounts", "debtors", "scripts_library", "followups", "desk", "reports",
+             "collections_crm", "templates"]  # fmt: skip
     git = ["git", "-C", str(ROOT)]
     try:
-        commit = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True,
-                                text=True, check=True).stdout.strip()  # fmt: skip
-        changed = subprocess.run([*git, "status", "--porcelain", "--", "reports", "debtors",
-                                  "followups", "accounts", "templates/reports"],
+        commit = subprocess.run(
+            [*git, "log", "-1", "--format=%h", "--", *paths],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        changed = subprocess.run([*git, "status", "--porcelain", "--", *paths],
                                  capture_output=True, text=True, check=True).stdout  # fmt: skip
     except (OSError, subprocess.CalledProcessError):
         return "unknown (no git)"
     files = len(changed.splitlines())
-    return f"{commit}" + (f" with {files} uncommitted file(s) in the apps" if files else "")
+    return commit + (f" with {files} uncommitted file(s)" if files else "")
 
 
 def _without_sizes(argv: list[str]) -> list[str]:
