@@ -71,7 +71,7 @@ def payment_record(
     )
     debtor_refresh_summary(debtor_ids=[debtor.pk])
     # Promises are re-evaluated (followups) once the payment is committed.
-    payments_recorded_on_commit(debtor_ids=[debtor.pk])
+    payments_recorded_on_commit(debtor_ids=[debtor.pk], received_on=payment.received_on)
     return payment
 
 

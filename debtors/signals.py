@@ -1,14 +1,16 @@
 """Signals debtors sends for higher apps (followups) to react to, so that
 debtors never imports them.
 
-``payments_recorded(sender, debtor_ids: list[int])`` is sent once the
-transaction that recorded payments has committed. Receivers run in the
+``payments_recorded(sender, debtor_ids: list[int], since: date | None)`` is
+sent once the transaction that recorded payments has committed; ``since`` is
+the earliest day a payment was received on (None: not known, any day). Receivers run in the
 committing thread; a receiver that fails is logged and does not undo the
 payments (``robust`` on-commit callback).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 import django.dispatch
@@ -28,7 +30,16 @@ class _Pending:
 
     def __init__(self):
         self.debtor_ids: set[int] = set()
+        self.days: set[dt.date | None] = set()
         self.sent = False
+
+    def add(self, ids: set[int], since: dt.date | None) -> None:
+        self.debtor_ids |= ids
+        self.days.add(since)
+
+    @property
+    def since(self) -> dt.date | None:
+        return None if None in self.days else min(self.days, default=None)
 
     def send(self) -> None:
         if self.sent:
@@ -39,7 +50,7 @@ class _Pending:
             setattr(connection, _PENDING, None)
         from .models import Payment
 
-        payments_recorded.send(sender=Payment, debtor_ids=sorted(self.debtor_ids))
+        payments_recorded.send(sender=Payment, debtor_ids=sorted(self.debtor_ids), since=self.since)
 
 
 def _live(connection, pending: _Pending | None) -> bool:
@@ -50,19 +61,22 @@ def _live(connection, pending: _Pending | None) -> bool:
     return any(getattr(entry[1], "__self__", None) is pending for entry in connection.run_on_commit)
 
 
-def payments_recorded_on_commit(*, debtor_ids: Iterable[int]) -> None:
+def payments_recorded_on_commit(
+    *, debtor_ids: Iterable[int], received_on: dt.date | None = None
+) -> None:
     """Send ``payments_recorded`` for these debtors when the current transaction
-    commits (at once outside a transaction)."""
+    commits (at once outside a transaction); ``received_on``: the payments'
+    day, when they all came in on one."""
     ids = {pk for pk in debtor_ids if pk is not None}
     if not ids:
         return
     connection = transaction.get_connection(DEFAULT_DB_ALIAS)
     pending = getattr(connection, _PENDING, None)
     if connection.in_atomic_block and _live(connection, pending):
-        pending.debtor_ids |= ids
+        pending.add(ids, received_on)
         return
     pending = _Pending()
-    pending.debtor_ids |= ids
+    pending.add(ids, received_on)
     setattr(connection, _PENDING, pending)
     transaction.on_commit(pending.send, robust=True)
 

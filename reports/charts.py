@@ -7,6 +7,11 @@ any). Titles, series names and labels are translated when the chart is
 drawn, in the active language; the font list puts a CJK font first so
 Chinese reads in both. A missing figure (None) is a gap in the line, never 0.
 
+Drawing is the slow part of a page (pygal builds each chart's whole tree), so
+a chart is kept in the cache under a digest of what it is drawn from: the
+function, its rows, the language and this module's code. The same rows give
+the same drawing; new figures are a new key, never a stale chart.
+
 pygal writes a small inline <script> with its tooltip configuration even
 when asked for no scripts; it is removed, so the SVG holds no script at all.
 """
@@ -14,12 +19,18 @@ when asked for no scripts; it is removed, so the SVG holds no script at all.
 from __future__ import annotations
 
 import base64
+import functools
+import hashlib
+import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
+from pathlib import Path
 
 import pygal
+from django.core.cache import cache
 from django.utils import formats
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from pygal.style import Style
 
@@ -55,6 +66,34 @@ AGING_STYLE = Style(
     major_label_font_size=12,
 )
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
+_CODE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+CACHE_SECONDS = 24 * 3600
+log = logging.getLogger(__name__)
+
+
+def cached(draw: Callable[..., str]) -> Callable[..., str]:
+    """``draw`` answered from the cache when it was drawn from the same rows
+    in the same language by the same code; a cache that does not answer
+    only costs the drawing."""
+
+    @functools.wraps(draw)
+    def wrapper(rows) -> str:
+        seed = repr((draw.__name__, get_language(), _CODE, rows))
+        key = "reports:chart:" + hashlib.sha256(seed.encode()).hexdigest()
+        try:
+            svg = cache.get(key)
+        except Exception:  # the cache is down: draw
+            log.warning("chart cache unavailable", exc_info=True)
+            return draw(rows)
+        if svg is None:
+            svg = draw(rows)
+            try:
+                cache.set(key, svg, CACHE_SECONDS)
+            except Exception:
+                log.warning("chart cache unavailable", exc_info=True)
+        return svg
+
+    return wrapper
 
 
 def _config(title: str, **extra) -> dict:
@@ -111,6 +150,7 @@ def _line(title: str, labels: list[str], series: Iterable[tuple[str, list]], for
     return _render(chart)
 
 
+@cached
 def collected_recovered_chart(trend: list[dict]) -> str:
     """Money collected and recovered per month."""
     labels = [month_label(r["month"]) for r in trend]
@@ -121,6 +161,7 @@ def collected_recovered_chart(trend: list[dict]) -> str:
     return _render(chart)
 
 
+@cached
 def dso_chart(trend: list[dict]) -> str:
     """DSO, best possible DSO and average days delinquent per month."""
     return _line(
@@ -135,6 +176,7 @@ def dso_chart(trend: list[dict]) -> str:
     )
 
 
+@cached
 def cei_chart(trend: list[dict]) -> str:
     """Collection effectiveness index (0–100) per month."""
     return _line(
@@ -145,6 +187,7 @@ def cei_chart(trend: list[dict]) -> str:
     )
 
 
+@cached
 def over_90_chart(trend: list[dict]) -> str:
     """Share of the closing receivable over 90 days past due, per month."""
     return _line(
@@ -155,6 +198,7 @@ def over_90_chart(trend: list[dict]) -> str:
     )
 
 
+@cached
 def aging_stack_chart(aging_over_time: list[dict]) -> str:
     """The receivable at each month's end, stacked by aging bucket."""
     chart = pygal.StackedBar(
@@ -168,6 +212,7 @@ def aging_stack_chart(aging_over_time: list[dict]) -> str:
     return _render(chart)
 
 
+@cached
 def roll_rate_chart(roll_rates: list[dict]) -> str:
     """Per bucket: the share of its money that rolled into the next bucket
     and the share paid or closed a month on."""
@@ -179,6 +224,7 @@ def roll_rate_chart(roll_rates: list[dict]) -> str:
     return _render(chart)
 
 
+@cached
 def forecast_chart(forecast: dict) -> str:
     """Expected receipts per week: promised and falling-due streams stacked."""
     weeks = forecast["weeks"]

@@ -20,34 +20,24 @@ from debtors.models import Invoice
 from followups.models import Instalment, PromiseToPay
 
 from .filters import Filters
+from .flow_read import flows
 from .kpis import ZERO, ratio
-from .models import DailyFlow
 
 WEEKS = 12
 CENT = Decimal("0.01")
 
 
 def _rates(filters: Filters, today: dt.date) -> tuple[dict, Decimal | None, Decimal | None]:
-    year = DailyFlow.objects.filter(
-        filters.rows(), day__range=(today - dt.timedelta(days=365), today)
-    )
-    per_type = {
-        r["debtor_type"]: ratio(r["kept"], r["n"])
-        for r in year.filter(currency="")
-        .values("debtor_type")
-        .annotate(kept=Sum("promises_kept"), n=Sum("promises_evaluated"))
-        .order_by()
-    }
-    overall = year.filter(currency="").aggregate(
-        kept=Sum("promises_kept"), n=Sum("promises_evaluated")
-    )
-    due = year.filter(currency=filters.currency).aggregate(
-        due=Sum("due_amount"), paid=Sum("paid_by_due")
-    )
+    per_type = flows(filters, today - dt.timedelta(days=365), today, by="debtor_type")
+    kept = sum(r["promises_kept"] for r in per_type.values())
+    evaluated = sum(r["promises_evaluated"] for r in per_type.values())
+    due = sum((r["due_amount"] for r in per_type.values()), ZERO)
+    paid = sum((r["paid_by_due"] for r in per_type.values()), ZERO)
+    rates = {t: ratio(r["promises_kept"], r["promises_evaluated"]) for t, r in per_type.items()}
     return (
-        {k: v for k, v in per_type.items() if v is not None},
-        ratio(overall["kept"], overall["n"]),
-        ratio(due["paid"], due["due"]),
+        {k: v for k, v in rates.items() if v is not None},
+        ratio(kept, evaluated),
+        ratio(paid, due),
     )
 
 

@@ -17,9 +17,9 @@ from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from .filters import Filters
-from .models import DailyAging, DailyFlow, RollupState
+from .flow_read import flows
+from .models import DailyAging, RollupState
 from .rollup_aging import BUCKET_KEYS
-from .rollup_flows import COUNT_FIELDS, MONEY_FIELDS
 
 ZERO = Decimal(0)
 OVERDUE_KEYS = BUCKET_KEYS[1:]
@@ -137,18 +137,9 @@ def in_window(filters: Filters, today: dt.date, first: dt.date | None = None) ->
     )
 
 
-def flow_sums(filters: Filters, extra: Q | None = None) -> dict:
+def flow_sums(filters: Filters) -> dict:
     """The period's flows: counts from the count rows, money in the currency."""
-    money = Q(currency=filters.currency)
-    counts = Q(currency="")
-    rows = DailyFlow.objects.filter(
-        filters.rows(), extra or Q(), day__range=(filters.date_from, filters.date_to)
-    )
-    agg = rows.aggregate(
-        **{f: Sum(f, filter=counts) for f in COUNT_FIELDS},
-        **{f: Sum(f, filter=money) for f in MONEY_FIELDS},
-    )
-    return {k: v or (ZERO if k in MONEY_FIELDS else 0) for k, v in agg.items()}
+    return flows(filters, filters.date_from, filters.date_to)[None]
 
 
 def receivable_on(filters: Filters, days: list[dt.date], extra: Q | None = None) -> dict:

@@ -33,9 +33,9 @@ class Cell(models.Model):
         return f"{self.day} team {self.team_id} collector {self.collector_id} {self.debtor_type}"
 
 
-class DailyFlow(Cell):
-    """What happened on one day in one cell. Money columns are on the rows
-    with a currency; counts on the row with ``currency = ''``."""
+class Flows(models.Model):
+    """What happened in a cell over a span of days. Money columns are on the
+    rows with a currency; counts on the row with ``currency = ''``."""
 
     currency = models.CharField(max_length=3, blank=True)
     # money, in ``currency``
@@ -63,6 +63,13 @@ class DailyFlow(Cell):
     dispute_days = models.IntegerField(default=0)
 
     class Meta:
+        abstract = True
+
+
+class DailyFlow(Cell, Flows):
+    """What happened on one day in one cell."""
+
+    class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["day", "team_id", "collector_id", "debtor_type", "currency"],
@@ -70,6 +77,30 @@ class DailyFlow(Cell):
             )
         ]
         indexes = [models.Index(fields=["team_id", "day"], name="daily_flow_team_day")]
+
+
+class MonthlyFlow(Flows):
+    """The sums of one calendar month's :class:`DailyFlow` rows of a cell
+    (``month`` is its first day; the current month holds the days to today).
+    A period's whole months are read from here, the days at its ends from
+    ``DailyFlow`` (``reports.flow_read``): a year is 12 rows per cell, not 365."""
+
+    month = models.DateField()
+    team_id = models.IntegerField(default=0)
+    collector_id = models.IntegerField(default=0)
+    debtor_type = models.CharField(max_length=16)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "team_id", "collector_id", "debtor_type", "currency"],
+                name="monthly_flow_once",
+            )
+        ]
+        indexes = [models.Index(fields=["team_id", "month"], name="monthly_flow_team_month")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} team {self.team_id} collector {self.collector_id}"
 
 
 class DailyAging(Cell):

@@ -18,13 +18,13 @@ from . import charts
 from .drilldown import AS_OF_END, drill, open_at, overdue_at_end
 from .filters import Filters
 from .fx import converted_total
-from .kpis import ZERO, flow_sums, in_window, kpis, previous_kpis
+from .kpis import ZERO, figures_from_sums, flow_sums, in_window, kpis, previous_kpis
 from .models import DailyAging
 from .page_common import Report, drillable, page_context, read_filters
 from .page_figures import figure_groups
 from .permissions import can_see_own_month, can_see_receivables, require
 from .rollup_aging import BUCKET_KEYS
-from .tables import aging_over_time, roll_rates, trend
+from .tables import aging_over_time, period_sums, read_months, roll_rates, trend
 
 DRILL_PAGE_SIZE = 50
 OUTCOMES = ("promises_kept", "promises_partly_kept", "promises_broken")
@@ -85,19 +85,26 @@ def trend_charts(trend_rows: list[dict]) -> list[dict]:
 
 def figures_context(report: Report) -> dict:
     """The headline figures against the previous period, the 13-month trend
-    with its charts, aging over time and roll rates."""
+    with its charts, aging over time and roll rates. The period's figures are
+    added up from the trend's months when they cover it (one read, not two)."""
     filters, today = report.filters, report.today
-    figures = kpis(filters, today=today)
+    read = read_months(filters)
+    sums = period_sums(filters, read) if in_window(filters, today) else None
+    if sums is None:
+        figures, outcomes = kpis(filters, today=today), promise_outcomes(filters, today)
+    else:
+        figures = figures_from_sums(sums, filters.days)
+        outcomes = {k: sums[k] for k in OUTCOMES}
     previous_filters = filters.previous()
     previous = previous_kpis(filters, today=today)
-    trend_rows = trend(filters)
-    aging_rows = aging_over_time(filters)
+    trend_rows = trend(filters, read=read)
+    aging_rows = aging_over_time(filters, read=read)
     rolls = roll_rates(filters)
     return {
         "groups": figure_groups(figures, previous, filters.currency),
         "figures": figures,
         "previous_filters": previous_filters,
-        "outcomes": promise_outcomes(filters, today),
+        "outcomes": outcomes,
         "trend_rows": trend_rows,
         "trend_charts": trend_charts(trend_rows),
         "aging_rows": aging_rows,

@@ -45,9 +45,9 @@ def refresh_on_commit(debtor_ids, since: str | None = None, all_types: bool = Fa
 
 
 @receiver(payments_recorded, dispatch_uid="reports.refresh_on_payments")
-def refresh_on_payments(sender, debtor_ids, **kwargs):
-    # Received-on dates may lie anywhere in the window: remake the whole cell.
-    refresh_on_commit(debtor_ids)
+def refresh_on_payments(sender, debtor_ids, since=None, **kwargs):
+    # From the earliest day received on (the whole window when not known).
+    refresh_on_commit(debtor_ids, since.isoformat() if since else None)
 
 
 @receiver(debtors_changed, dispatch_uid="reports.refresh_on_debtors_changed")

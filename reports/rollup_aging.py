@@ -12,6 +12,7 @@ summing, so a million invoices take seconds, not minutes.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
@@ -32,7 +33,8 @@ def _cents(value: Decimal) -> int:
     return int(value * CENTS)
 
 
-def _bucket_spans(due: dt.date) -> list[tuple[int, dt.date, dt.date]]:
+@functools.lru_cache(maxsize=4096)
+def _bucket_spans(due: dt.date) -> tuple[tuple[int, dt.date, dt.date], ...]:
     """(bucket index, first day, day after the last) of each bucket for an
     invoice due on ``due``."""
     spans = []
@@ -40,17 +42,24 @@ def _bucket_spans(due: dt.date) -> list[tuple[int, dt.date, dt.date]]:
         first = dt.date.min if bucket.low is None else due + dt.timedelta(days=bucket.low)
         after = dt.date.max if bucket.high is None else due + dt.timedelta(days=bucket.high + 1)
         spans.append((index, first, after))
-    return spans
+    return tuple(spans)
 
 
-def _allocations(invoice_filter: Q) -> Iterator[tuple[int, dt.date, Decimal]]:
+def _rows(rows, stream: bool) -> Iterator:
+    """A big read streams through a server-side cursor; a small one is read at
+    once (PostgreSQL plans a cursor for its first rows, which for a few
+    debtors' invoices in id order means walking the whole table)."""
+    return rows.iterator(chunk_size=CHUNK) if stream else iter(list(rows))
+
+
+def _allocations(invoice_filter: Q, stream: bool) -> Iterator[tuple[int, dt.date, Decimal]]:
     """(invoice id, received on, amount), in invoice order."""
     rows = (
         PaymentAllocation.objects.filter(through(invoice_filter, "invoice__"))
         .order_by("invoice_id")
         .values_list("invoice_id", "payment__received_on", "amount")
     )
-    return rows.iterator(chunk_size=CHUNK)
+    return _rows(rows, stream)
 
 
 class AgingGrid:
@@ -151,11 +160,16 @@ def _bucket_index(due: dt.date, day: dt.date) -> int:
 
 
 def build_aging(
-    *, invoice_filter: Q, cell_of: dict[int, tuple], first: dt.date, last: dt.date
+    *,
+    invoice_filter: Q,
+    cell_of: dict[int, tuple],
+    first: dt.date,
+    last: dt.date,
+    stream: bool = True,
 ) -> AgingGrid:
     """Every invoice matching ``invoice_filter`` (and issued by ``last``)
     added to a grid of the days ``first`` to ``last``. ``cell_of`` maps a
-    debtor id to its cell."""
+    debtor id to its cell; ``stream`` False for a few debtors (see _rows)."""
     grid = AgingGrid(first, last)
     # Closed before the window: nothing open in it (a day's margin for zones).
     start_of_first = dt.datetime.combine(first, dt.time(0), tzinfo=dt.UTC) - dt.timedelta(days=2)
@@ -174,7 +188,7 @@ def build_aging(
             "closed_at",
         )
     )
-    allocations = _allocations(invoice_filter)
+    allocations = _allocations(invoice_filter, stream)
     pending = next(allocations, None)
     for (
         inv_id,
@@ -185,7 +199,7 @@ def build_aging(
         issued,
         due,
         closed_at,
-    ) in invoices.iterator(chunk_size=CHUNK):
+    ) in _rows(invoices, stream):
         mine = []
         while pending is not None and pending[0] <= inv_id:
             if pending[0] == inv_id:

@@ -27,7 +27,15 @@ from django.utils import timezone
 from collections_crm.lib.zones import company_zone
 from debtors.models import Debtor, DebtorType
 
-from .models import ContactHour, DailyAging, DailyFlow, MonthlyRoll, RollupState
+from .flow_read import month_rows
+from .models import (
+    ContactHour,
+    DailyAging,
+    DailyFlow,
+    MonthlyFlow,
+    MonthlyRoll,
+    RollupState,
+)
 from .q import through
 from .rollup_aging import BUCKET_KEYS, build_aging
 from .rollup_flows import COUNT_FIELDS, MONEY_FIELDS, build_contact_hours, build_flows
@@ -97,17 +105,22 @@ ROLL_COLUMNS = (
     "paid",
 )
 HOUR_COLUMNS = (*CELL, "weekday", "hour", "calls", "right_party")
+MONTH_FLOW_COLUMNS = ("month", *FLOW_COLUMNS[1:])
 
 
 def _write(debtors: Q, first: dt.date, last: dt.date, since: dt.date) -> int:
     """Build the rows of the debtors' cells and insert those from ``since``."""
     cells = _cells_of(debtors)
     few = len(cells) < 5000
+    # The grid starts where the rows to write need it: the days from
+    # ``since`` and the month ends of the rolls remade (an invoice's open
+    # amount on a day does not depend on the grid's first day).
     grid = build_aging(
         invoice_filter=Q(debtor_id__in=cells) if few else through(debtors, "debtor__"),
         cell_of=cells,
-        first=first,
+        first=max(first, _roll_since(since)),
         last=last,
+        stream=not few,
     )
     count = insert_rows(
         DailyAging, AGING_COLUMNS, ((day, *k, *amounts) for day, k, amounts in grid.rows(since))
@@ -127,6 +140,13 @@ def _write(debtors: Q, first: dt.date, last: dt.date, since: dt.date) -> int:
     hours = build_contact_hours(debtors=debtors, first=since, last=last)
     count += insert_rows(ContactHour, HOUR_COLUMNS, ((*k, *v) for k, v in hours.items()))
     return count
+
+
+def _write_months(cell: dict, since: dt.date) -> int:
+    """Remake the ``MonthlyFlow`` rows of the cells matching ``cell`` from
+    ``since``'s month on, from the ``DailyFlow`` rows just written."""
+    MonthlyFlow.objects.filter(month__gte=since.replace(day=1), **cell).delete()
+    return insert_rows(MonthlyFlow, MONTH_FLOW_COLUMNS, month_rows(cell, since))
 
 
 def _roll_since(since: dt.date) -> dt.date:
@@ -152,7 +172,9 @@ def rebuild(*, since: dt.date | None = None, now: dt.datetime | None = None) -> 
             model.objects.filter(day__lt=first).delete()
         MonthlyRoll.objects.filter(month__gte=_roll_since(since)).delete()
         MonthlyRoll.objects.filter(month__lt=first).delete()
+        MonthlyFlow.objects.filter(month__lt=first).delete()
         rows = _write(Q(), first, last, since)
+        rows += _write_months({}, since)
         seconds = time.perf_counter() - started
         state = _state()
         state.window_start = first
@@ -197,6 +219,7 @@ def refresh_cells(
                 model.objects.filter(day__gte=since, **mine).delete()
             MonthlyRoll.objects.filter(month__gte=_roll_since(since), **mine).delete()
             rows += _write(cell_q(cell), first, last, since)
+            rows += _write_months(mine, since)
             RollupState.objects.filter(pk=_state().pk).update(updated_at=now or timezone.now())
     return rows
 

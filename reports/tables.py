@@ -6,11 +6,10 @@ queries whatever the size of the book; money is always in one currency."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.db.models import Count, Sum
-from django.db.models.functions import TruncMonth
 
 from accounts.models import User
 from debtors.models import DebtorType
@@ -18,6 +17,7 @@ from followups.timing_calendar import Calendar
 from followups.timing_weights import prior_rate
 
 from .filters import Filters
+from .flow_read import empty, flows
 from .kpis import (
     KEYS,
     ZERO,
@@ -27,9 +27,8 @@ from .kpis import (
     sums_with_receivable,
     window_start,
 )
-from .models import ContactHour, DailyAging, DailyFlow, MonthlyRoll
+from .models import ContactHour, DailyAging, MonthlyRoll
 from .rollup_aging import BUCKET_KEYS, month_ends
-from .rollup_flows import COUNT_FIELDS, MONEY_FIELDS
 
 TREND_MONTHS = 13
 
@@ -46,77 +45,72 @@ def months_back(last_day: dt.date, months: int) -> list[tuple[dt.date, dt.date]]
     return out[::-1]
 
 
-def _flows_by(filters: Filters, field: str, first: dt.date, last: dt.date) -> dict:
-    """The flows from ``first`` to ``last`` grouped by ``field`` (a rollup
-    column or a month), counts and the currency's money together."""
-    rows = DailyFlow.objects.filter(filters.rows(), day__range=(first, last))
-    counts = rows.filter(currency="").values(field).annotate(**{f: Sum(f) for f in COUNT_FIELDS})
-    money = (
-        rows.filter(currency=filters.currency)
-        .values(field)
-        .annotate(**{f: Sum(f) for f in MONEY_FIELDS})
+@dataclass(frozen=True)
+class Months:
+    """The reads behind the trend, shared with the page's other figures:
+    the months (oldest first, the last cut at the period's end), the
+    receivable at the end of each month and of the day before each, and
+    each month's flows."""
+
+    periods: list[tuple[dt.date, dt.date]]
+    aging: dict
+    flows: dict
+
+
+def read_months(filters: Filters, months: int = TREND_MONTHS) -> Months:
+    periods = months_back(filters.date_to, months)
+    days = sorted({p[0] - dt.timedelta(days=1) for p in periods} | {p[1] for p in periods})
+    return Months(
+        periods=periods,
+        aging=receivable_on(filters, days),
+        flows=flows(filters, periods[0][0], periods[-1][1], by="month"),
     )
-    out: dict = {}
-    for row in [*counts.order_by(), *money.order_by()]:
-        target = out.setdefault(row[field], {})
-        target.update({k: v for k, v in row.items() if k != field})
-    for target in out.values():
-        for f in COUNT_FIELDS:
-            target[f] = target.get(f) or 0
-        for f in MONEY_FIELDS:
-            target[f] = target.get(f) or ZERO
-    return out
 
 
-def trend(filters: Filters, months: int = TREND_MONTHS) -> list[dict]:
+def period_sums(filters: Filters, read: Months) -> dict | None:
+    """The period's sums (``reports.kpis.sums_with_receivable``) added up from
+    the months already read, when the period starts on a first of the month
+    they cover; else None (read them with ``reports.kpis``)."""
+    start = filters.date_from
+    if start.day != 1 or start < read.periods[0][0] or filters.date_to != read.periods[-1][1]:
+        return None
+    total = empty()
+    for month, sums in read.flows.items():
+        if month >= start:
+            for key, value in sums.items():
+                total[key] += value
+    before = start - dt.timedelta(days=1)
+    return sums_with_receivable(total, read.aging[before], read.aging[filters.date_to])
+
+
+def trend(filters: Filters, months: int = TREND_MONTHS, read: Months | None = None) -> list[dict]:
     """Every figure for each of the last ``months`` months (to the period's
     end), oldest first: collected and recovered, DSO, CEI, over-90 share…"""
-    periods = months_back(filters.date_to, months)
+    read = read or read_months(filters, months)
     first = window_start()
-    days = sorted({p[0] - dt.timedelta(days=1) for p in periods} | {p[1] for p in periods})
-    aging = receivable_on(filters, days)
-    rows = DailyFlow.objects.filter(filters.rows(), day__range=(periods[0][0], periods[-1][1]))
-    flows = _flows_by_month(filters, rows)
     out = []
-    for start, end in periods:
+    for start, end in read.periods:
         period = replace(filters, date_from=start, date_to=end)
         if first is None or start - dt.timedelta(days=1) < first:
             # Before the rollup window: shown as a gap, not as zeros.
             out.append({"month": start, **dict.fromkeys(KEYS)})
             continue
         sums = sums_with_receivable(
-            flows.get(start, _empty()), aging[start - dt.timedelta(days=1)], aging[end]
+            read.flows.get(start, empty()),
+            read.aging[start - dt.timedelta(days=1)],
+            read.aging[end],
         )
         out.append({"month": start, **figures_from_sums(sums, period.days)})
     return out
 
 
-def _empty() -> dict:
-    return {**dict.fromkeys(COUNT_FIELDS, 0), **dict.fromkeys(MONEY_FIELDS, ZERO)}
-
-
-def _flows_by_month(filters: Filters, rows) -> dict:
-    months = rows.annotate(m=TruncMonth("day"))
-    out: dict = {}
-    counts = months.filter(currency="").values("m").annotate(**{f: Sum(f) for f in COUNT_FIELDS})
-    money = (
-        months.filter(currency=filters.currency)
-        .values("m")
-        .annotate(**{f: Sum(f) for f in MONEY_FIELDS})
-    )
-    for row in [*counts.order_by(), *money.order_by()]:
-        month = row["m"].date() if isinstance(row["m"], dt.datetime) else row["m"]
-        out.setdefault(month, _empty()).update(
-            {k: v or (ZERO if k in MONEY_FIELDS else 0) for k, v in row.items() if k != "m"}
-        )
-    return out
-
-
-def aging_over_time(filters: Filters, months: int = TREND_MONTHS) -> list[dict]:
+def aging_over_time(
+    filters: Filters, months: int = TREND_MONTHS, read: Months | None = None
+) -> list[dict]:
     """The receivable per bucket at each month's end (the last at the
     period's end), oldest first."""
     ends = [end for _start, end in months_back(filters.date_to, months)]
-    aging = receivable_on(filters, ends)
+    aging = read.aging if read else receivable_on(filters, ends)
     first = window_start()
     return [
         {"day": end, **aging[end], "total": sum(aging[end].values(), ZERO)}
@@ -187,9 +181,9 @@ def _overdue_by(filters: Filters, field: str) -> dict:
 def per_collector(filters: Filters) -> list[dict]:
     """One row per collector with debtors in the scope (figures follow the
     debtor: a collector's row counts the work on the debtors assigned to them)."""
-    flows = _flows_by(filters, "collector_id", filters.date_from, filters.date_to)
+    by_collector = flows(filters, filters.date_from, filters.date_to, by="collector_id")
     overdue = _overdue_by(filters, "collector_id")
-    ids = set(flows) | set(overdue)
+    ids = set(by_collector) | set(overdue)
     people = {u.pk: u for u in User.objects.filter(pk__in=ids)}
     rows = []
     for pk in ids:
@@ -198,7 +192,7 @@ def per_collector(filters: Filters) -> list[dict]:
             {
                 "collector_id": pk,
                 "collector": user.display_name if user else "",
-                **_row(flows.get(pk, _empty()), overdue.get(pk, ZERO)),
+                **_row(by_collector.get(pk, empty()), overdue.get(pk, ZERO)),
             }
         )
     return sorted(rows, key=lambda r: (r["collector"] == "", r["collector"].lower()))
@@ -207,13 +201,13 @@ def per_collector(filters: Filters) -> list[dict]:
 def per_type(filters: Filters) -> list[dict]:
     """One row per debtor type; ``most_overdue`` and ``most_broken`` mark the
     types holding the most overdue money and the most broken promises."""
-    flows = _flows_by(filters, "debtor_type", filters.date_from, filters.date_to)
+    by_type = flows(filters, filters.date_from, filters.date_to, by="debtor_type")
     overdue = _overdue_by(filters, "debtor_type")
     rows = [
         {
             "debtor_type": t,
             "label": str(label),
-            **_row(flows.get(t, _empty()), overdue.get(t, ZERO)),
+            **_row(by_type.get(t, empty()), overdue.get(t, ZERO)),
         }
         for t, label in DebtorType.choices
     ]

@@ -15,15 +15,11 @@ import os
 from pathlib import Path
 
 import pytest
-import time_machine
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from reports.rollups import rebuild
 from tests.browser import login
-
-from .books import NOW, november_book
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -51,14 +47,6 @@ WORDS = {
         "collector_header": "催收员",
     },
 }
-
-
-@pytest.fixture
-def book(personas):
-    with time_machine.travel(NOW, tick=False):
-        november_book(personas)
-        rebuild()
-        yield personas
 
 
 def _shot(page, name: str) -> None:

@@ -115,3 +115,32 @@ def test_data_uri_round_trips_the_svg():
     uri = charts.data_uri(svg)
     assert uri.startswith("data:image/svg+xml;base64,")
     assert base64.b64decode(uri.split(",", 1)[1]).decode() == svg
+
+
+def test_a_chart_drawn_from_the_same_rows_comes_from_the_cache(monkeypatch):
+    drawn = []
+    real = charts._render
+    monkeypatch.setattr(charts, "_render", lambda chart: drawn.append(1) or real(chart))
+    charts.cache.clear()
+    rows = _trend()
+    with translation.override("en"):
+        first = charts.cei_chart(rows)
+        assert charts.cei_chart(_trend()) == first
+        assert len(drawn) == 1
+        rows[0]["cei"] = D("99.5")  # new figures: a new drawing
+        assert charts.cei_chart(rows) != first
+        assert len(drawn) == 2
+    with translation.override("zh-hans"):
+        assert "催收有效性指数" in charts.cei_chart(_trend())  # another language
+    assert len(drawn) == 3
+
+
+def test_a_cache_that_does_not_answer_only_costs_the_drawing(monkeypatch):
+    def down(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(charts.cache, "get", down)
+    monkeypatch.setattr(charts.cache, "set", down)
+    rows = _rolls()
+    rows[0]["opening"] = D(123)  # not drawn before in this run
+    assert charts.roll_rate_chart(rows).startswith("<svg")
