@@ -156,7 +156,12 @@ def _value_at(steps: list, day: dt.date) -> int:
 
 
 def _bucket_index(due: dt.date, day: dt.date) -> int:
-    return BUCKET_KEYS.index(bucket_for((day - due).days).key)
+    return _bucket_at((day - due).days)
+
+
+@functools.lru_cache(maxsize=None)
+def _bucket_at(days_past_due: int) -> int:
+    return BUCKET_KEYS.index(bucket_for(days_past_due).key)
 
 
 def build_aging(

@@ -15,7 +15,9 @@ BATCH = 50_000
 def _text(value) -> str:
     if value is None:
         return "\\N"
-    return str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+    if not isinstance(value, str):  # numbers and dates need no escaping
+        return str(value)
+    return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
 
 
 def insert_rows(model, columns: tuple[str, ...], rows: Iterable[tuple]) -> int:
