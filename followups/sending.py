@@ -40,6 +40,7 @@ from accounts.services import audit_record
 from debtors.models import Channel, Contact, Invoice
 from scripts_library.rendering import MAX_INVOICE_NUMBERS
 from scripts_library.selectors import published_tracks, stage_for_channel
+from scripts_library.tone import tone_check
 
 from . import policy, timing
 from .channels import (
@@ -146,6 +147,19 @@ def _give_up(followup: FollowUp, status: str, error: str, now: dt.datetime) -> N
     followup.save(update_fields=["status", "last_error", "lease_until", "completed_at", "attempts"])
 
 
+class WordingBlocked(Exception):
+    """The message would say something the tone guard forbids (a track stored
+    before a rule existed, say): it is not sent."""
+
+
+def _check_wording(composed) -> None:
+    text = f"{composed.subject}\n{composed.text}"
+    forbidden = [m for m in tone_check(text, composed.language) if m.is_forbidden]
+    if forbidden:
+        found = "; ".join(f"“{m.text}” ({m.category})" for m in forbidden)
+        raise WordingBlocked(f"not sent, forbidden wording: {found}")
+
+
 def _send(followup: FollowUp, contact: Contact, batch: _Batch) -> str:
     """Hand the message to the provider; returns the provider's id."""
     key = str(followup.public_id)
@@ -167,6 +181,7 @@ def _send(followup: FollowUp, contact: Contact, batch: _Batch) -> str:
         tracks=batch.tracks,
         invoice_numbers=batch.invoice_numbers.get(debtor.id, []),
     )
+    _check_wording(composed)
     if followup.action == Channel.SMS:
         result = get_sms_backend().send(
             SmsMessage(
@@ -302,7 +317,7 @@ def _send_one(followup: FollowUp, batch: _Batch, sent: list) -> str:
         followup.due_at = now + _backoff(followup.attempts)
         followup.save(update_fields=["status", "lease_until", "last_error", "due_at", "attempts"])
         return "retry"
-    except ProviderPermanentError as exc:
+    except (ProviderPermanentError, WordingBlocked) as exc:
         followup.attempts += 1
         _give_up(followup, FollowUp.Status.FAILED, str(exc), now)
         return "failed"
