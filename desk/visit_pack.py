@@ -32,6 +32,7 @@ from followups.visits import visit_local_text
 from scripts_library.models import Stage
 from scripts_library.rendering import format_invoice_numbers, track_render
 from scripts_library.selectors import render_context_for_debtor, track_select
+from scripts_library.tone import tone_check
 
 # A visit talks about the oldest items; beyond this the pack says how many more
 # (a long table makes a slow PDF: 200 rows take about 6 s on two cores).
@@ -140,6 +141,14 @@ def _payment_rows(debtor: Debtor, language: str) -> list[PaymentRow]:
     ]
 
 
+def printable(text: str) -> str:
+    """Stored text as the pack may print it: wording the tone guard forbids
+    (a threat saved before a rule caught it, say) is withheld, never printed."""
+    if text and any(m.is_forbidden for m in tone_check(text, "")):
+        return _("(withheld: this text breaks the contact rules; read it in the app)")
+    return text
+
+
 def _history_rows(debtor: Debtor, zone, language: str) -> list[HistoryRow]:
     """Calls, visits, promises and disputes (payments have their own table)."""
     entries = debtor_timeline(debtor=debtor, limit=MAX_PACK_HISTORY + MAX_PACK_PAYMENTS)
@@ -152,8 +161,8 @@ def _history_rows(debtor: Debtor, zone, language: str) -> list[HistoryRow]:
             HistoryRow(
                 at=f"{e.at.astimezone(zone):%Y-%m-%d %H:%M}",
                 kind=kinds.get(e.kind, e.kind),
-                title=e.title,
-                detail=e.detail,
+                title=printable(e.title),
+                detail=printable(e.detail),
                 amount=money_text(e.amount, e.currency) if e.amount else "",
                 user=e.user,
             )
@@ -203,7 +212,9 @@ def visit_pack_context(*, debtor: Debtor, user: User) -> dict:
             contact=contacts[0] if contacts else None,
             language=track.language,
         )
-        track_text = track_render(track=track, context=render_context).text
+        track_text = printable(track_render(track=track, context=render_context).text)
+    for contact in contacts:
+        contact.pack_notes = printable(contact.notes)
 
     return {
         "debtor": debtor,

@@ -188,10 +188,11 @@ def log_view(request, public_id):
         user=request.user, idempotency_key=data["idempotency_key"]
     ).exists()
     warnings = [] if replay else notes_tone(data["notes"])
-    if warnings and not data["confirm"]:
-        return page_or_partial(
-            request, debtor, "log_form", form, {"tone_warnings": warnings}, status=200
-        )
+    # Forbidden wording is never saved; discouraged wording only on a second look.
+    blocked = any(w.is_forbidden for w in warnings)
+    if warnings and (blocked or not data["confirm"]):
+        extra = {"tone_warnings": warnings, "tone_blocked": blocked}
+        return page_or_partial(request, debtor, "log_form", form, extra, status=200)
     track = TalkTrack.objects.filter(public_id=data["track"]).first() if data["track"] else None
     try:
         result = interaction_log(

@@ -23,6 +23,7 @@ from accounts.services import audit_record
 from debtors.models import Channel, Contact, Debtor
 from debtors.services import debtor_update
 from scripts_library.models import TalkTrack
+from scripts_library.tone import tone_check
 
 from . import events, planning, policy, timing
 from .models import FollowUp, Interaction, PromiseToPay
@@ -154,6 +155,22 @@ def callback_schedule(
 
 
 @transaction.atomic
+def notes_check(notes: str) -> None:
+    """A note with forbidden wording (a threat, an insult, a false legal
+    claim…) is never saved: the collector is told why and what to write."""
+    forbidden = [m for m in tone_check(notes or "", "") if m.is_forbidden]
+    if forbidden:
+        raise ValidationError(
+            {
+                "notes": [
+                    _("“%(text)s” cannot be saved: %(reason)s %(suggestion)s")
+                    % {"text": m.text, "reason": m.reason, "suggestion": m.suggestion}
+                    for m in forbidden
+                ]
+            }
+        )
+
+
 def interaction_log(
     *,
     actor: User,
@@ -186,6 +203,7 @@ def interaction_log(
         raise ValidationError({"contact": _("This person is not a contact of this debtor.")})
     if outcome == Interaction.Outcome.CALLBACK and callback_at is None:
         raise ValidationError({"callback_at": _("When did they ask to be called back?")})
+    notes_check(notes)
     try:
         with transaction.atomic():
             interaction = Interaction.objects.create(
