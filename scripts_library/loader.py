@@ -8,9 +8,18 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from .content import STAGE_CHANNEL, objections, phrase_rules, tracks_en, tracks_zh_hans
+from .content import (
+    STAGE_CHANNEL,
+    objections,
+    phrase_rules,
+    tracks_en,
+    tracks_zh_hans,
+    variants_en,
+    variants_zh_hans,
+)
 
 TRACK_MODULES = {"en": tracks_en, "zh-hans": tracks_zh_hans}
+VARIANT_MODULES = {"en": variants_en, "zh-hans": variants_zh_hans}
 SHIPPED_VERSION = 1
 
 
@@ -45,6 +54,24 @@ def shipped_tracks() -> list[dict]:
                     "title": extra["title"],
                     "body": extra["body"],
                     "guidance": module.TYPE_GUIDANCE[extra["debtor_type"]],
+                }
+            )
+        for variant in VARIANT_MODULES[language].VARIANTS:
+            rows.append(
+                {
+                    "key": variant["key"],
+                    "debtor_type": variant["debtor_type"],
+                    "stage": variant["stage"],
+                    "channel": STAGE_CHANNEL[variant["stage"]],
+                    "language": language,
+                    "title": variant["title"],
+                    "body": variant["body"],
+                    "guidance": "\n".join(
+                        [
+                            module.TYPE_GUIDANCE[variant["debtor_type"]],
+                            module.STAGE_GUIDANCE[variant["stage"]],
+                        ]
+                    ),
                 }
             )
     return rows
@@ -171,3 +198,52 @@ def _load_phrase_rules(apps, *, dry_run: bool) -> int:
                     active=True,
                 )
     return created
+
+
+def upgrade_shipped_tracks(apps) -> int:
+    """Bring an existing library up to today's shipped wording (issue #14: no
+    text claims a promise, an attachment or a link the debtor does not have).
+    Only families still on the untouched shipped version are upgraded: the new
+    text is published as the next version and the old one retired. A family a
+    manager has edited keeps its versions. Returns the families upgraded."""
+    TalkTrack = apps.get_model("scripts_library", "TalkTrack")
+    ObjectionResponse = apps.get_model("scripts_library", "ObjectionResponse")
+    now = timezone.now()
+    upgraded = 0
+    for row in shipped_tracks():
+        family = list(TalkTrack.objects.filter(key=row["key"], language=row["language"]))
+        shipped = [t for t in family if t.version == SHIPPED_VERSION and t.created_by_id is None]
+        if len(family) != 1 or not shipped or shipped[0].body == row["body"]:
+            continue
+        old = shipped[0]
+        if old.status != "published":
+            continue
+        TalkTrack.objects.create(
+            **row, version=old.version + 1, status="published", published_at=now
+        )
+        old.status = "retired"
+        old.save(update_fields=["status"])
+        upgraded += 1
+    for row in shipped_objection_responses():
+        found = list(
+            ObjectionResponse.objects.filter(
+                objection__code=row["code"],
+                debtor_type=row["debtor_type"],
+                language=row["language"],
+            )
+        )
+        if len(found) != 1 or found[0].body == row["body"] or found[0].status != "published":
+            continue
+        old = found[0]
+        ObjectionResponse.objects.create(
+            objection_id=old.objection_id,
+            debtor_type=old.debtor_type,
+            language=old.language,
+            body=row["body"],
+            version=old.version + 1,
+            status="published",
+        )
+        old.status = "retired"
+        old.save(update_fields=["status"])
+        upgraded += 1
+    return upgraded

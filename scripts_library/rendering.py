@@ -1,18 +1,23 @@
 """Placeholders in talk tracks: validation when a track is saved, and rendering
 for one debtor in the debtor's language. Rendering never raises and never
-shows a raw `{placeholder}`: a missing value becomes a neutral phrase and is
-logged."""
+shows a raw `{placeholder}`, nor a stand-in phrase where a value belongs: a
+value that is not known is left out and reported in `Rendered.missing`, and
+`text_fits` tells a selector beforehand that such a text is not for this
+debtor (see scripts_library.facts)."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 import logging
 import re
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from .facts import EVENING, MORNING, Facts, text_needs
 
 logger = logging.getLogger(__name__)
 
@@ -33,47 +38,13 @@ PLACEHOLDERS = {
     "invoice_count": _("Number of open invoices"),
     "payment_link": _("Link or details for paying"),
     "currency": _("Currency code"),
+    "greeting": _("Good morning, afternoon or evening, by the debtor's local time"),
+    "addressee": _("The contact's name, or the company's name when no person is known"),
+    "due_status": _("“overdue since 3 Nov 2026” or “due on 29 Dec 2026”, whichever is true"),
 }
-
-# What a debtor sees when a value is not known. Written per language, because a
-# track is read in the debtor's language, not the collector's.
-FALLBACKS = {
-    "en": {
-        "debtor_name": "your company",
-        "contact_name": "Sir or Madam",
-        "collector_name": "the accounts team",
-        "company_name": "our company",
-        "amount_due": "the open balance",
-        "overdue_amount": "the overdue balance",
-        "undisputed_amount": "the undisputed balance",
-        "disputed_amount": "the amount in question",
-        "promise_amount": "the agreed amount",
-        "promise_date": "the agreed date",
-        "oldest_due_date": "the due date",
-        "days_overdue": "some time",
-        "invoice_numbers": "the open invoices",
-        "invoice_count": "several",
-        "payment_link": "the payment details on your statement",
-        "currency": "",
-    },
-    "zh-hans": {
-        "debtor_name": "贵司",
-        "contact_name": "财务负责人",
-        "collector_name": "客户经理",
-        "company_name": "我司",
-        "amount_due": "未结款项",
-        "overdue_amount": "逾期款项",
-        "undisputed_amount": "无争议部分的款项",
-        "disputed_amount": "有争议的款项",
-        "promise_amount": "约定的金额",
-        "promise_date": "约定的日期",
-        "oldest_due_date": "到期日",
-        "days_overdue": "一段时间",
-        "invoice_numbers": "相关发票",
-        "invoice_count": "几",
-        "payment_link": "对账单上的付款账户",
-        "currency": "",
-    },
+GREETINGS = {
+    "en": {MORNING: "Good morning", EVENING: "Good evening", "": "Good afternoon"},
+    "zh-hans": {MORNING: "上午好", EVENING: "晚上好", "": "下午好"},
 }
 
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -123,7 +94,8 @@ def track_placeholders_validate(body: str) -> set[str]:
 @dataclasses.dataclass(frozen=True)
 class RenderContext:
     """Everything a track may mention, already read from the database. None
-    means "not known"; rendering then uses the neutral fallback."""
+    means "not known": a text that needs it is not used. `facts` says what is
+    true for this debtor now (see scripts_library.facts)."""
 
     language: str = "en"
     currency: str = "CNY"
@@ -141,6 +113,7 @@ class RenderContext:
     days_overdue: int | None = None
     invoice_numbers: tuple[str, ...] = ()
     payment_link: str | None = None
+    facts: Facts = dataclasses.field(default_factory=Facts)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -210,13 +183,59 @@ def _value(name: str, context: RenderContext) -> str | None:
         return str(count) if count else None
     if name == "currency":
         return (context.currency or "").upper() or None
+    if name == "greeting":
+        table = GREETINGS[_lang(language)]
+        return table.get(context.facts.part_of_day, table[""])
+    if name == "addressee":
+        return _value("contact_name", context) or _value("debtor_name", context)
+    if name == "due_status":
+        return _due_status(context)
     text = raw.strip() if isinstance(raw, str) else None
     return text or None
 
 
+def _due_status(context: RenderContext) -> str | None:
+    """Past tense only for what is overdue: "overdue since …" or "due on …"."""
+    if context.oldest_due_date is None:
+        return None
+    date = format_date(context.oldest_due_date, context.language)
+    overdue = context.facts.overdue
+    if _lang(context.language) == "zh-hans":
+        return f"已于{date}到期" if overdue else f"将于{date}到期"
+    return f"overdue since {date}" if overdue else f"due on {date}"
+
+
+@functools.lru_cache(maxsize=2048)
+def text_placeholders(body: str) -> frozenset[str]:
+    """The known placeholders a body uses; never raises."""
+    names = set()
+    for match in _TOKEN.finditer(body or ""):
+        name = (match.group(1) or "").strip()
+        if name in PLACEHOLDERS:
+            names.add(name)
+    return frozenset(names)
+
+
+@functools.lru_cache(maxsize=2048)
+def body_needs(body: str) -> frozenset[str]:
+    """The facts a body needs, from its placeholders and its wording. The
+    wording is read with each placeholder as a short word, so that a claim
+    spread around values ("本期{promise_amount}将于{promise_date}到期") is seen
+    as the debtor will read it."""
+    return text_needs(_TOKEN.sub("X", body or ""), text_placeholders(body))
+
+
+def text_fits(body: str, context: RenderContext) -> bool:
+    """True when every fact the body needs holds and every placeholder it uses
+    has a value for this debtor: only then may it be said to them."""
+    if not context.facts.meets(body_needs(body)):
+        return False
+    return all(_value(name, context) is not None for name in text_placeholders(body))
+
+
 def render_text(body: str, context: RenderContext) -> Rendered:
-    """Fill the placeholders in `body`. Never raises."""
-    fallbacks = FALLBACKS[_lang(context.language)]
+    """Fill the placeholders in `body`. Never raises. A value that is not known
+    is left out (never replaced by a stand-in phrase) and listed in `missing`."""
     missing: list[str] = []
 
     def replace(match: re.Match) -> str:
@@ -236,16 +255,23 @@ def render_text(body: str, context: RenderContext) -> Rendered:
             value = None
         if value is None:
             missing.append(name)
-            return fallbacks.get(name, "")
+            return ""
+        # "Northwind Supply Co." before a full stop: one full stop, not two.
+        if value.endswith(".") and match.string[match.end() : match.end() + 1] == ".":
+            value = value[:-1]
         # A value that itself looks like a placeholder must not show braces.
         return value.replace("{", "(").replace("}", ")")
 
     text = _TOKEN.sub(replace, body or "")
     if missing:
-        logger.debug("rendered with fallbacks for: %s", ", ".join(sorted(set(missing))))
+        logger.debug("rendered without values for: %s", ", ".join(sorted(set(missing))))
     return Rendered(text=text, missing=tuple(dict.fromkeys(missing)))
 
 
 def track_render(*, track, context: RenderContext) -> Rendered:
     """The track's body filled for one debtor (see `render_text`)."""
     return render_text(track.body, context)
+
+
+def track_fits(track, context: RenderContext) -> bool:
+    return text_fits(track.body, context)

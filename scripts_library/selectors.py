@@ -11,12 +11,14 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import FilteredRelation, Q, QuerySet
+from django.utils import timezone
 
 from accounts.models import Language, User
 from debtors.models import Contact, Debtor, DebtorType, Invoice
 
+from .facts import facts_compute
 from .models import Objection, ObjectionResponse, PublicationStatus, Stage, TalkTrack
-from .rendering import MAX_INVOICE_NUMBERS, RenderContext
+from .rendering import MAX_INVOICE_NUMBERS, RenderContext, body_needs, track_fits
 
 LANGUAGES = tuple(Language.values)
 
@@ -49,11 +51,18 @@ def track_select(
     language: str,
     ab_subject: str | None = None,
     published: list[TalkTrack] | None = None,
+    context: RenderContext | None = None,
 ) -> TalkTrack | None:
     """The best published track. Tries the debtor's type, then the neutral
     "unknown" type, in the asked language, then the other language; and only
     then ignores the channel. With two published versions of a family (an A/B
-    test) the debtor's `ab_subject` (their public_id) picks one, stably."""
+    test) the debtor's `ab_subject` (their public_id) picks one, stably.
+
+    With a render `context`, only tracks that fit it count (every fact they
+    need is true and every value they name is known; see rendering.text_fits),
+    and of several families the one that says the most (needs the most facts)
+    wins: a broken-promise text over the plain reminder, when there is one.
+    Without a context the family that claims the least is used."""
     # One query for the stage (a few dozen rows at most); the fallback walk
     # happens in memory.
     if published is None:
@@ -70,9 +79,10 @@ def track_select(
                     if t.language == lang
                     and t.debtor_type == debtor_type_
                     and (not wanted_channel or t.channel == wanted_channel)
+                    and (context is None or track_fits(t, context))
                 ]
                 if candidates:
-                    return _pick_variant(candidates, ab_subject)
+                    return _pick_variant(candidates, ab_subject, richest=context is not None)
     return None
 
 
@@ -83,8 +93,14 @@ def published_tracks(*, stages) -> QuerySet[TalkTrack]:
     ).order_by("key", "version")
 
 
-def _pick_variant(candidates: list[TalkTrack], ab_subject: str | None) -> TalkTrack:
-    key = candidates[0].key
+def _pick_variant(
+    candidates: list[TalkTrack], ab_subject: str | None, *, richest: bool = False
+) -> TalkTrack:
+    # Knowing the facts, the family that says the most; not knowing them, the
+    # one that claims the least. Among equals, the first key.
+    sizes = [len(body_needs(t.body)) for t in candidates]
+    wanted = max(sizes) if richest else min(sizes)
+    key = next(t.key for t, size in zip(candidates, sizes, strict=True) if size == wanted)
     family = [t for t in candidates if t.key == key]
     if len(family) == 1 or not ab_subject:
         return family[-1]
@@ -218,9 +234,14 @@ def render_context_for_debtor(
     payment_link: str | None = None,
     language: str | None = None,
     invoice_numbers: list[str] | None = None,
+    now: datetime.datetime | None = None,
+    instalment_plan: bool = False,
+    attachments=(),
 ) -> RenderContext:
-    """Read the debtor's summary columns and open invoices into a RenderContext.
-    Promise data comes in as plain values: this app does not know followups."""
+    """Read the debtor's summary columns and open invoices into a RenderContext,
+    with the facts of this debtor at `now` (default: the current time).
+    Promise data comes in as plain values: this app does not know followups.
+    `attachments` are what the message really carries (nothing, for now)."""
     if contact is None:
         contact = debtor.contacts.order_by("-is_primary", "name").first()
     if invoice_numbers is not None:
@@ -237,12 +258,25 @@ def render_context_for_debtor(
         if template:
             payment_link = template.format(code=debtor.code, public_id=debtor.public_id)
     undisputed = max(debtor.open_balance - debtor.disputed_balance, Decimal("0.00"))
+    contact_name = contact.name if contact else None
+    collector_name = collector.display_name if collector else None
+    facts = facts_compute(
+        debtor=debtor,
+        now=now or timezone.now(),
+        contact_name=contact_name,
+        collector_name=collector_name,
+        promise_amount=promise_amount,
+        promise_date=promise_date,
+        instalment_plan=instalment_plan,
+        payment_link=payment_link,
+        attachments=attachments,
+    )
     return RenderContext(
         language=language or debtor.language,
         currency=debtor.currency,
         debtor_name=debtor.name,
-        contact_name=contact.name if contact else None,
-        collector_name=collector.display_name if collector else None,
+        contact_name=contact_name,
+        collector_name=collector_name,
         company_name=getattr(settings, "COMPANY_NAME", None),
         amount_due=debtor.open_balance or None,
         overdue_amount=debtor.overdue_balance if debtor.overdue_balance else None,
@@ -254,4 +288,5 @@ def render_context_for_debtor(
         days_overdue=debtor.max_days_past_due if debtor.max_days_past_due > 0 else None,
         invoice_numbers=tuple(numbers),
         payment_link=payment_link or None,
+        facts=facts,
     )

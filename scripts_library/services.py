@@ -15,6 +15,7 @@ from accounts.services import audit_record, model_snapshot
 from collections_crm.exceptions import ApplicationError
 from debtors.models import Channel, DebtorType
 
+from .linter import lint_track
 from .models import PublicationStatus, Stage, TalkTrack
 from .rendering import track_placeholders_validate
 from .tone import Match, tone_check
@@ -128,6 +129,7 @@ def track_create(
         after=model_snapshot(track, TRACK_AUDITED_FIELDS),
     )
     track.tone_warnings = warnings
+    track.lint_failures = lint_track(track).failures
     return track
 
 
@@ -174,12 +176,15 @@ def track_update(*, actor: User | None, track: TalkTrack, data: dict) -> TalkTra
         after=model_snapshot(target, TRACK_AUDITED_FIELDS),
     )
     target.tone_warnings = warnings
+    # A draft may be saved with content-check failures; it cannot be published.
+    target.lint_failures = lint_track(target).failures
     return target
 
 
 @transaction.atomic
 def track_publish(*, actor: User | None, track: TalkTrack, ab_test: bool = False) -> TalkTrack:
-    """Publish a version. Without `ab_test` the family's other published
+    """Publish a version, once it passes the tone guard and the content linter
+    (scripts_library.linter). Without `ab_test` the family's other published
     versions are retired; with it, at most two versions stay published and
     debtors are split between them (see selectors.ab_bucket)."""
     family = list(
@@ -194,6 +199,10 @@ def track_publish(*, actor: User | None, track: TalkTrack, ab_test: bool = False
     _validate_content(
         language=track.language, title=track.title, body=track.body, guidance=track.guidance
     )
+    # Rendered for every combination of the facts: nothing false, nothing unfilled.
+    report = lint_track(track)
+    if report.failures:
+        raise ValidationError({"body": report.messages()}, code="content_check")
     others = [t for t in family if t.pk != track.pk and t.status == PublicationStatus.PUBLISHED]
     if ab_test and len(others) + 1 > MAX_PUBLISHED_VARIANTS:
         raise ApplicationError(

@@ -16,13 +16,14 @@ from collections_crm.exceptions import ApplicationError
 from debtors.models import Contact, Invoice
 from debtors.permissions import debtor_get_for_user, debtor_queryset_for_user
 
+from .facts import PENDING, Facts
 from .forms import PreviewForm, TrackCreateForm, TrackEditForm, TrackFilterForm
+from .linter import lint_body, needs_labels, sample_context
 from .models import Stage, TalkTrack
 from .permissions import track_get_for_user, user_can_edit_scripts
 from .rendering import (
     MAX_INVOICE_NUMBERS,
     PLACEHOLDERS,
-    RenderContext,
     render_text,
     track_placeholders_validate,
 )
@@ -39,6 +40,15 @@ from .services import track_create, track_publish, track_retire, track_update
 from .strategy import strategy_for
 from .tone import tone_check, tone_segments
 
+# The preview without a debtor: sample values, with every fact a text may name.
+SAMPLE_FACTS = Facts(
+    promise=PENDING,
+    payment_link=True,
+    overdue=True,
+    named_contact=True,
+    collector=True,
+    disputed=True,
+)
 PAGE_SIZE = 50
 PREVIEW_DEBTORS = 50
 PANEL_STAGES = [
@@ -75,6 +85,12 @@ def _tone_warnings_to_messages(request, track: TalkTrack) -> None:
             request,
             _("“%(text)s”: %(reason)s %(suggestion)s")
             % {"text": warning.text, "reason": warning.reason, "suggestion": warning.suggestion},
+        )
+    failures = getattr(track, "lint_failures", [])
+    if failures:
+        messages.warning(
+            request,
+            _("Saved, but the content check found problems; fix them before publishing."),
         )
 
 
@@ -115,7 +131,7 @@ def _preview(*, request, track: TalkTrack, body: str, debtor_id=None) -> dict:
             language=track.language,
         )
     else:
-        context = RenderContext(language=track.language)
+        context = sample_context(SAMPLE_FACTS, track.language)
     try:
         track_placeholders_validate(body)
         placeholder_errors = []
@@ -123,7 +139,12 @@ def _preview(*, request, track: TalkTrack, body: str, debtor_id=None) -> dict:
         placeholder_errors = exc.messages
     matches = tone_check(body, track.language)
     rendered = render_text(body, context)
+    lint = lint_body(body, language=track.language, channel=track.channel)
     return {
+        "lint_failures": lint.failures,
+        "lint_combinations": lint.combinations,
+        "lint_rendered": lint.rendered,
+        "needs": needs_labels(body),
         "preview_debtor": debtor,
         "rendered": rendered,
         "placeholder_errors": placeholder_errors,
@@ -217,7 +238,9 @@ def track_publish_view(request, public_id):
     try:
         track_publish(actor=request.user, track=track, ab_test=request.POST.get("ab_test") == "1")
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, _("Not published: fix these problems first."))
+        for message in exc.messages:  # each content-check failure on its own line
+            messages.error(request, message)
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
@@ -251,13 +274,9 @@ def script_panel_context(
     """What the script panel shows for one debtor: the track for their type and
     the stage, filled in, and the objection answers, filled in. A page that has
     already read the debtor's contacts and invoices passes them in (all of
-    them, in any order), so the render context does not read them again."""
-    track = track_select(
-        debtor_type=debtor.debtor_type,
-        stage=stage,
-        language=debtor.language,
-        ab_subject=str(debtor.public_id),
-    )
+    them, in any order), so the render context does not read them again.
+    Only a track whose every claim is true for the debtor now is shown
+    (the context's facts decide; see scripts_library.facts)."""
     preloaded = {}
     if contacts is not None:
         # render_context_for_debtor's choice: the primary contact, else by name.
@@ -273,6 +292,13 @@ def script_panel_context(
         preloaded["invoice_numbers"] = [i.number for i in open_invoices[: MAX_INVOICE_NUMBERS + 50]]
     context = render_context_for_debtor(
         debtor=debtor, collector=debtor.assigned_collector or user, **preloaded
+    )
+    track = track_select(
+        debtor_type=debtor.debtor_type,
+        stage=stage,
+        language=debtor.language,
+        ab_subject=str(debtor.public_id),
+        context=context,
     )
     answers = [
         {

@@ -1,7 +1,10 @@
 """What a reminder says, in the debtor's language. Dunning and broken-promise
 messages come from the script library (the debtor type's SMS or email track);
 promise reminders and thanks have no track, so they use short fixed texts.
-Every message carries the opt-out statement (Regulation F §1006.6(e))."""
+Every message carries the opt-out statement (Regulation F §1006.6(e)).
+Nothing is claimed that is not so: the facts of the debtor decide which
+track is chosen, a fixed text only names a promise it was given, and no text
+mentions an attachment unless one is passed in `attachments`."""
 
 from __future__ import annotations
 
@@ -16,14 +19,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Language
-from scripts_library.rendering import (
-    FALLBACKS,
-    RenderContext,
-    format_date,
-    format_money,
-    track_render,
-)
+from scripts_library.rendering import RenderContext, format_date, format_money, track_render
 from scripts_library.selectors import render_context_for_debtor, stage_for_channel, track_select
+from scripts_library.sms import SMS_MAX_CHARS, sms_assemble
 
 SMS = "sms"
 EMAIL = "email"
@@ -41,10 +39,9 @@ PURPOSES = {
     BROKEN_PROMISE: BROKEN_PROMISE,
 }
 TRACK_PURPOSES = (DUNNING, BROKEN_PROMISE)
-SMS_MAX_CHARS = 300
+__all__ = ["SMS_MAX_CHARS", "Composed", "compose"]
 _SUBJECT_LINE = re.compile(r"^\s*(?:Subject|主题)\s*[:：]\s*(?P<subject>.+?)\s*(?:\n|$)")
 _URL = re.compile(r"https?://[^\s<>\"'，。；！？、）】」]+")
-_SENTENCE_END = re.compile(r"[.!?](?=\s)|[。！？]")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -54,6 +51,7 @@ class Composed:
     text: str
     html: str  # "" for SMS
     track_id: int | None
+    attachments: tuple = ()  # what the message carries; the text claims no more
 
 
 def compose(
@@ -68,9 +66,14 @@ def compose(
     opt_out_url: str = "",
     tracks: list | None = None,
     invoice_numbers: list[str] | None = None,
+    attachments: tuple = (),
+    instalment_plan: bool = False,
+    now: datetime.datetime | None = None,
 ) -> Composed:
     """``tracks`` (published tracks of the written stages) and
-    ``invoice_numbers`` save queries when a caller composes many messages."""
+    ``invoice_numbers`` save queries when a caller composes many messages.
+    ``attachments`` are the files the email will carry (none yet: the
+    statement comes later); only then may a text say "attached"."""
     if channel not in CHANNELS:
         raise ValueError(f"No composed messages for channel {channel!r}")
     if purpose not in PURPOSES:
@@ -85,6 +88,9 @@ def compose(
         promise_date=promise_date,
         language=language,
         invoice_numbers=invoice_numbers,
+        attachments=tuple(attachments) if channel == EMAIL else (),
+        instalment_plan=instalment_plan,
+        now=now,
     )
     with translation.override(language):
         track = None
@@ -96,6 +102,7 @@ def compose(
                 language=language,
                 ab_subject=str(debtor.public_id),
                 published=tracks,
+                context=context,
             )
             # The selector falls back to the other language; a debtor gets theirs.
             if track is not None and track.language != language:
@@ -107,7 +114,9 @@ def compose(
             subject, body = "", _fixed_body(purpose, channel, context, link)
         track_id = track.pk if track is not None else None
         if channel == SMS:
-            text = _sms_text(body, link, opt_out_url)
+            text = sms_assemble(
+                body, link=link, opt_out_url=opt_out_url, call_to_action=purpose != PROMISE_THANKS
+            )
             return Composed(language=language, subject="", text=text, html="", track_id=track_id)
         subject = _subject(subject or _fixed_subject(purpose, context), context)
         template_context = {
@@ -126,6 +135,7 @@ def compose(
             text=render_to_string("followups/email/reminder.txt", template_context).strip(),
             html=render_to_string("followups/email/reminder.html", template_context),
             track_id=track_id,
+            attachments=tuple(attachments),
         )
 
 
@@ -142,61 +152,73 @@ def _split_subject(text: str) -> tuple[str, str]:
 
 
 def _values(context: RenderContext) -> dict[str, str]:
-    lang, fallback = context.language, FALLBACKS.get(context.language, FALLBACKS["en"])
+    """The values the fixed texts use; "" where not known (the texts that name
+    a value are only chosen when it is known)."""
+    lang = context.language
 
     def money(value):
-        return format_money(value, context.currency, lang) if value is not None else None
+        return format_money(value, context.currency, lang) if value is not None else ""
 
-    promise_date = format_date(context.promise_date, lang) if context.promise_date else None
+    name = (context.contact_name or "").strip() or (context.debtor_name or "").strip()
     return {
-        "contact": context.contact_name or fallback["contact_name"],
-        "company": context.company_name or fallback["company_name"],
-        "collector": context.collector_name or fallback["collector_name"],
-        "due": money(context.amount_due) or fallback["amount_due"],
-        "amount": money(context.promise_amount) or fallback["promise_amount"],
-        "date": promise_date or fallback["promise_date"],
+        "contact": name,
+        "company": (context.company_name or "").strip(),
+        "collector": (context.collector_name or "").strip(),
+        "due": money(context.amount_due),
+        "amount": money(context.promise_amount),
+        "date": format_date(context.promise_date, lang) if context.promise_date else "",
     }
 
 
-def _fixed_message(purpose: str, values: dict[str, str]) -> str:
-    if purpose == PROMISE_REMINDER:
+def _fixed_message(purpose: str, context: RenderContext, values: dict[str, str]) -> str:
+    has_promise = context.facts.promise != "none"
+    if purpose == PROMISE_REMINDER and context.facts.promise == "pending":
         text = _("A reminder that the payment of %(amount)s you agreed is due on %(date)s.")
     elif purpose == PROMISE_THANKS:
-        text = _("We have received your payment of %(amount)s as agreed. Thank you.")
-    elif purpose == BROKEN_PROMISE:
+        text = (
+            _("We have received your payment of %(amount)s as agreed. Thank you.")
+            if has_promise
+            else _("We have received your payment. Thank you.")
+        )
+    elif purpose == BROKEN_PROMISE and context.facts.promise == "broken":
         text = _(
             "The payment of %(amount)s agreed for %(date)s has not reached us yet. "
             "Please pay today, or reply with a date that works for you."
         )
-    else:
+    elif values["due"]:
         text = _(
             "Our records show %(due)s open on your account. "
             "Please arrange payment, or reply if you have a question."
         )
+    else:
+        text = _("Please check your account with us, and reply if you have a question.")
     return text % values
 
 
 def _fixed_body(purpose: str, channel: str, context: RenderContext, link: str | None) -> str:
     values = _values(context)
-    message = _fixed_message(purpose, values)
-    if channel == SMS:  # the link gets its own line (see _sms_text)
-        return _("Hello %(contact)s, %(company)s here. %(message)s") % {
-            **values,
-            "message": message,
-        }
+    message = _fixed_message(purpose, context, values)
+    if channel == SMS:  # the link gets its own line (see sms_assemble)
+        if values["company"]:
+            return _("Hello %(contact)s, %(company)s here. %(message)s") % {
+                **values,
+                "message": message,
+            }
+        return _("Hello %(contact)s. %(message)s") % {**values, "message": message}
     parts = [_("Dear %(contact)s,") % values, message]
     if link:
         parts.append(_("Pay online: %(link)s") % {"link": link})
-    parts.append(f"{_('Kind regards,')}\n{values['collector']}\n{values['company']}")
+    sign = [line for line in (values["collector"], values["company"]) if line]
+    parts.append("\n".join([_("Kind regards,"), *sign]))
     return "\n\n".join(parts)
 
 
 def _fixed_subject(purpose: str, context: RenderContext) -> str:
-    if purpose == PROMISE_REMINDER:
+    if purpose == PROMISE_REMINDER and context.facts.promise == "pending":
         return _("Reminder: payment due on %(date)s") % _values(context)
     if purpose == PROMISE_THANKS:
         return _("Thank you for your payment")
-    if purpose == BROKEN_PROMISE:
+    if purpose == BROKEN_PROMISE and context.facts.promise == "broken":
         return _("Agreed payment not received")
     return _("Payment reminder")
 
@@ -207,66 +229,6 @@ def _subject(subject: str, context: RenderContext) -> str:
     if company and company not in subject:
         subject = _("%(company)s: %(subject)s") % {"company": company, "subject": subject}
     return subject
-
-
-def _sms_text(body: str, link: str | None, opt_out_url: str) -> str:
-    """Body, payment link (unless the body has it) and the opt-out line, one
-    per line. Only the body is shortened, by whole sentences, to keep under
-    SMS_MAX_CHARS; the opt-out line is never cut."""
-    if opt_out_url:
-        opt_out = _("Reply STOP or open %(url)s to stop texts.") % {"url": opt_out_url}
-    else:
-        opt_out = _("Reply STOP to stop texts.")
-    link_line = _("Pay online: %(link)s") % {"link": link} if link else ""
-    body = " ".join(body.split())
-    needs_link = bool(link) and link not in body
-    text = _lines(body, link_line if needs_link else "", opt_out)
-    if len(text) <= SMS_MAX_CHARS:
-        return text
-    sentences = _sentences(body)
-    if link and not needs_link:
-        short = _take(sentences, SMS_MAX_CHARS - len(opt_out) - 1)
-        if link in short:
-            return _lines(short, "", opt_out)
-        # The sentence with the link did not fit: drop it, add the link line.
-        sentences = [sentence for sentence in sentences if link not in sentence]
-    budget = SMS_MAX_CHARS - len(_lines("", link_line, opt_out)) - 1
-    return _lines(_take(sentences, budget), link_line, opt_out)
-
-
-def _lines(*parts: str) -> str:
-    return "\n".join(part for part in parts if part)
-
-
-def _sentences(text: str) -> list[str]:
-    """Sentences with their trailing space, so "".join gives the text back."""
-    pieces, last = [], 0
-    for match in _SENTENCE_END.finditer(text):
-        end = match.end()
-        while end < len(text) and text[end] == " ":
-            end += 1
-        pieces.append(text[last:end])
-        last = end
-    if last < len(text):
-        pieces.append(text[last:])
-    return pieces
-
-
-def _take(sentences: list[str], budget: int) -> str:
-    """Whole sentences from the start while they fit; a cut first sentence
-    (ending in "…") when not even one does."""
-    budget = max(budget, 40)  # a long link may leave little; still say something
-    taken = ""
-    for sentence in sentences:
-        if len((taken + sentence).strip()) > budget:
-            break
-        taken += sentence
-    if taken.strip() or not sentences:
-        return taken.strip()
-    cut = sentences[0][: budget - 1]
-    if " " in cut:
-        cut = cut.rsplit(" ", 1)[0]
-    return cut.rstrip(" ,;:，、；：") + "…"
 
 
 def _paragraphs(text: str) -> list[list[tuple[str, str]]]:

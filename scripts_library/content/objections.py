@@ -26,9 +26,8 @@ RESPONSES = {
         },
         "forgetful": {
             "en": "No problem at all, these things go missing. I'm sending the statement and the "
-            "payment link to you right now: {payment_link}. It should only take a minute once "
-            "it arrives.",
-            "zh-hans": "没关系，这种事常有。我现在就把对账单和付款链接发给您：{payment_link}，"
+            "payment details to you right now. It should only take a minute once it arrives.",
+            "zh-hans": "没关系，这种事常有。我现在就把对账单和付款信息发给您，"
             "收到以后一分钟就能付好。",
         },
         "stalling": {
@@ -43,9 +42,9 @@ RESPONSES = {
         "unknown": {
             "en": "Thank you for telling me. Which invoice is it, and what doesn't look right: "
             "the amount, the price, the quantity or the details? I'll note it and check it "
-            "with our billing team today, and I'll call you back by {promise_date}.",
+            "with our billing team today, and I'll call you back within two working days.",
             "zh-hans": "谢谢您告诉我。请问是哪一张发票，是金额、单价、数量还是抬头信息不对？"
-            "我记下来，今天就跟开票的同事核对，{promise_date}之前给您回电话。",
+            "我记下来，今天就跟开票的同事核对，两个工作日内给您回电话。",
         },
         "dispute": {
             "en": "I understand. Let's go through it line by line so I get it exactly right. If "
@@ -79,11 +78,11 @@ RESPONSES = {
         "stalling": {
             "en": "I'm sorry to hear it. This is the first time the complaint has come up on this "
             "account, so I'll register it today and send you the reference. I can't hold the "
-            "whole balance for it, though: which invoices does it concern? The rest should be "
-            "paid as agreed.",
+            "whole balance for it, though: which invoices does it concern? The rest is not "
+            "affected and should be paid.",
             "zh-hans": "听到这个情况我很抱歉。这个账户之前没有收到过这方面的投诉，我今天就登记，"
             "把登记编号发给您。不过整笔款项不能都因此暂停：请问涉及的是哪几张发票？"
-            "其余部分还是请按约定付款。",
+            "其余部分不受影响，还是请安排付款。",
         },
     },
     "proof_of_delivery": {
@@ -95,10 +94,10 @@ RESPONSES = {
         },
         "stalling": {
             "en": "Certainly. I'm emailing the signed delivery note now, while we talk. Please "
-            "open it and check the signature. If it matches, I'd like to confirm payment of "
-            "{amount_due} by {promise_date}.",
+            "open it and check the signature. If it matches, I'd like us to settle the payment "
+            "date for {amount_due} before we finish the call.",
             "zh-hans": "可以。我现在就把签收的送货单发到您邮箱，麻烦您打开核对一下签字。"
-            "如果没问题，我们就确认{promise_date}前支付{amount_due}。",
+            "如果没问题，我们挂电话前就把{amount_due}的付款日期定下来。",
         },
     },
     "proof_of_acceptance": {
@@ -155,10 +154,10 @@ RESPONSES = {
             "我记下来，前一天把付款链接发给您，省得您再找。",
         },
         "stalling": {
-            "en": "I hear you. The balance has been open for {days_overdue}, so I need a "
+            "en": "I hear you. The balance is still open, so I need a "
             "concrete plan today. How much can you pay this week, and on which date will the "
             "rest follow? I'll confirm both in writing.",
-            "zh-hans": "我明白。这笔款已经逾期{days_overdue}了，今天需要定一个具体的方案。"
+            "zh-hans": "我明白。这笔款一直没有结清，今天需要定一个具体的方案。"
             "这周能先付多少？剩下的哪天付？两个日期我都会书面确认给您。",
         },
     },

@@ -139,8 +139,9 @@ def test_it_writes_dunning_from_the_library_in_the_debtors_language(library):
 )
 def test_it_writes_promise_reminders_without_a_track(library, language, amount, date):
     contact = make_contact(language)
+    before = datetime.datetime(2026, 11, 20, 9, tzinfo=datetime.UTC)  # the promise is pending
     for channel in ("sms", "email"):
-        composed = compose_for(contact, channel, "promise_reminder")
+        composed = compose_for(contact, channel, "promise_reminder", now=before)
         assert composed.track_id is None
         assert amount in composed.text
         assert date in composed.text

@@ -15,6 +15,7 @@ from scripts_library.rendering import (
     format_invoice_numbers,
     format_money,
     render_text,
+    text_fits,
     track_placeholders_validate,
 )
 from scripts_library.selectors import render_context_for_debtor
@@ -95,14 +96,15 @@ def test_it_fills_every_placeholder():
     assert rendered.missing == ()
 
 
-def test_it_falls_back_to_a_neutral_phrase_and_reports_what_was_missing():
-    rendered = render_text(
-        "Pay {promise_amount} by {promise_date} at {payment_link}.", RenderContext()
-    )
-    assert rendered.text == (
-        "Pay the agreed amount by the agreed date at the payment details on your statement."
-    )
+def test_a_missing_value_is_never_replaced_by_a_stand_in_phrase():
+    """Issue #14: "Pay the agreed amount by the agreed date at the payment
+    details on your statement" was printed where the values belonged."""
+    body = "Pay {promise_amount} by {promise_date} at {payment_link}."
+    context = RenderContext()
+    rendered = render_text(body, context)
+    assert "agreed" not in rendered.text and "statement" not in rendered.text
     assert rendered.missing == ("promise_amount", "promise_date", "payment_link")
+    assert not text_fits(body, context)  # so no selector chooses it
 
 
 def test_it_never_shows_a_raw_brace_from_a_broken_body_or_value():

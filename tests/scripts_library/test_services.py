@@ -123,3 +123,37 @@ def test_retiring_takes_a_track_out_of_selection(personas):
     assert chosen.debtor_type == "unknown"
     with pytest.raises(ApplicationError):
         track_retire(actor=personas.manager, track=track)
+
+
+def test_publishing_runs_the_content_linter_and_refuses_failures(personas):
+    track = _create(
+        personas.manager,
+        key="bad-sms",
+        stage="sms",
+        channel="sms",
+        body="Hi {addressee}, {company_name}.. here.",
+    )
+    assert {f.code for f in track.lint_failures} == {"double_punctuation"}
+    with pytest.raises(ValidationError) as exc:
+        track_publish(actor=personas.manager, track=track)
+    assert "Two punctuation marks in a row" in " ".join(exc.value.messages)
+    track.refresh_from_db()
+    assert track.status == "draft"
+
+
+def test_a_text_that_could_never_be_true_is_not_published(personas):
+    track = _create(personas.manager, key="never", body="Good morning. Good evening.")
+    with pytest.raises(ValidationError, match="never be used"):
+        track_publish(actor=personas.manager, track=track)
+
+
+def test_a_claim_makes_a_track_wait_for_its_fact_instead_of_failing(personas):
+    """ "As agreed" is fine in a track that is only chosen with a promise."""
+    track = _create(
+        personas.manager,
+        key="promise-closing",
+        stage="closing",
+        body="So that's {promise_amount} on {promise_date}, as agreed.",
+    )
+    assert track.lint_failures == []
+    assert track_publish(actor=personas.manager, track=track).status == "published"

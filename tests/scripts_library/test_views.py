@@ -35,8 +35,10 @@ def test_the_list_filters_by_type_stage_language_and_status(client, personas):
     )
     body = response.content.decode()
     assert response.status_code == 200
-    assert body.count("data-track=") == 1
+    # the plain email, and the variant used when an amount is in dispute
+    assert body.count("data-track=") == 2
     assert 'data-track="dispute-email"' in body
+    assert 'data-track="dispute-email-disputed"' in body
 
 
 def test_the_list_answers_htmx_with_the_results_fragment(client, personas):
@@ -203,3 +205,48 @@ def test_a_manager_creates_a_track_and_a_collector_may_not(client, personas):
     bad = c.post(url, {**data, "key": "east-visit-2", "body": "{contact_name} or else."})
     assert bad.status_code == 400
     assert not TalkTrack.objects.filter(key="east-visit-2").exists()
+
+
+def test_publishing_is_refused_with_each_content_check_failure_shown(client, personas):
+    c = login(client, personas.manager)
+    original = shipped("forgetful-sms")
+    c.post(
+        reverse("scripts:detail", args=[original.public_id]),
+        {"title": original.title, "body": "Hi {addressee}, {company_name}.. here.", "guidance": ""},
+    )
+    draft = TalkTrack.objects.get(key=original.key, language="en", version=2)
+    page = c.get(reverse("scripts:detail", args=[draft.public_id])).content.decode()
+    assert 'data-testid="lint-failures"' in page
+
+    response = c.post(reverse("scripts:publish", args=[draft.public_id]), follow=True)
+
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+    body = response.content.decode()
+    assert "Not published" in body and "Two punctuation marks in a row" in body
+
+
+def test_the_content_check_speaks_the_managers_language(client, personas):
+    personas.manager.language = "zh-hans"
+    personas.manager.save()
+    c = login(client, personas.manager)
+    response = c.post(
+        reverse("scripts:preview", args=[shipped().public_id]),
+        {"body": "Good morning. Good evening."},
+        HTTP_HX_REQUEST="true",
+    )
+    body = response.content.decode()
+    assert 'data-testid="lint-failures"' in body
+    assert "永远不会被使用" in body
+
+
+def test_the_editor_says_when_a_text_is_used(client, personas):
+    c = login(client, personas.manager)
+    response = c.post(
+        reverse("scripts:preview", args=[shipped().public_id]),
+        {"body": "Thanks for the {promise_amount} you agreed for {promise_date}."},
+        HTTP_HX_REQUEST="true",
+    )
+    body = response.content.decode()
+    assert 'data-testid="lint-clean"' in body
+    assert "a promise to pay (amount and date)" in body
