@@ -3,11 +3,13 @@
 - Payment received: promises are evaluated; a debtor with nothing left open
   has every open follow-up cancelled but thank-yous.
 - Promise made: the cadence pauses until the last instalment's date (plus the
-  grace days), the scheduled step is cancelled, a confirmation goes out and a
-  reminder is planned before each instalment.
-- Promise kept: a thank-you; the pause ends.
-- Promise broken: the reminders left are cancelled, the pause ends, the
-  cadence moves one step up and a call is planned at the next good slot.
+  grace days); what it supersedes is cancelled (the scheduled cadence step and
+  a call about a broken promise, ``SUPERSEDED_BY_PROMISE``); a confirmation
+  goes out and a reminder is planned before each instalment.
+- Promise kept: a thank-you; the pause ends (unless a newer promise holds it).
+- Promise broken: the reminders left are cancelled, the pause ends (unless a
+  newer promise holds it), the cadence moves one step up and a call is
+  planned at the next good slot, unless a newer promise is open.
 - Dispute opened or settled, type changed: the next step is planned again.
 """
 
@@ -43,6 +45,28 @@ REMINDER_CHANNELS = {
 }
 REMINDER_DAYS_BEFORE = 2
 MAX_INSTALMENTS = 24
+
+
+# What a new promise makes pointless: the cadence's scheduled step (the
+# cadence pauses) and the call about a broken promise (a new one replaces it).
+# Appointments a person made (a callback, a visit, an escalation, a dispute
+# review, a follow-up planned by hand) stay; so do the reminders of another
+# promise still open.
+SUPERSEDED_BY_PROMISE = (FollowUp.Reason.DUNNING_STEP, FollowUp.Reason.BROKEN_PROMISE)
+
+
+def followups_supersede(debtor: Debtor, reasons: Iterable[str], *, now: dt.datetime) -> list[str]:
+    """Cancel the debtor's scheduled follow-ups with these reasons: an event
+    made them pointless. Only scheduled ones: a call a collector has open, or
+    a message being sent, finishes as it is. Returns their public ids (str)
+    for the event's audit row."""
+    rows = FollowUp.objects.filter(
+        debtor=debtor, reason__in=list(reasons), status=FollowUp.Status.SCHEDULED
+    )
+    ids = [str(pk) for pk in rows.values_list("public_id", flat=True)]
+    if ids:
+        rows.filter(public_id__in=ids).update(status=FollowUp.Status.CANCELLED, completed_at=now)
+    return ids
 
 
 def reminder_channel_for(debtor: Debtor) -> str:
@@ -201,9 +225,7 @@ def promise_create(
     )
     state.paused_until = plan[-1][0] + dt.timedelta(days=grace_days())
     state.save(update_fields=["paused_until", "updated_at"])
-    FollowUp.objects.filter(
-        debtor=debtor, reason=FollowUp.Reason.DUNNING_STEP, status=FollowUp.Status.SCHEDULED
-    ).update(status=FollowUp.Status.CANCELLED, completed_at=now)
+    superseded = followups_supersede(debtor, SUPERSEDED_BY_PROMISE, now=now)
     target = contact or debtor.contacts.order_by("-is_primary", "name").first()
     written = channel in (Channel.SMS, Channel.EMAIL)
     if written:
@@ -226,6 +248,7 @@ def promise_create(
             "total": str(promise.total_amount),
             "instalments": [[d.isoformat(), str(a)] for d, a in plan],
             "channel": channel,
+            "cancelled": superseded,
         },
     )
     planning.next_action_refresh([debtor.pk])
@@ -272,9 +295,15 @@ def on_promise_outcomes(*, changes: list[tuple[PromiseToPay, str, str]], now=Non
         reason=FollowUp.Reason.PROMISE_REMINDER,
         status=FollowUp.Status.SCHEDULED,
     ).update(status=FollowUp.Status.CANCELLED, completed_at=now)
-    CadenceState.objects.filter(debtor_id__in=debtor_ids).update(paused_until=None)
     still_promised = PromiseToPay.objects.filter(
         debtor_id=OuterRef("pk"), status=PromiseToPay.Status.PENDING
+    )
+    # The pause ends, unless another promise still open holds it.
+    holding = PromiseToPay.objects.filter(
+        debtor_id=OuterRef("debtor_id"), status=PromiseToPay.Status.PENDING
+    )
+    CadenceState.objects.filter(debtor_id__in=debtor_ids).exclude(Exists(holding)).update(
+        paused_until=None
     )
     Debtor.objects.filter(id__in=debtor_ids, status=Debtor.Status.PROMISED).exclude(
         Exists(still_promised)
@@ -304,6 +333,16 @@ def on_promise_outcomes(*, changes: list[tuple[PromiseToPay, str, str]], now=Non
     transaction.on_commit(plan_after_commit, robust=True)
 
 
+def _promised_since(promise: PromiseToPay) -> bool:
+    """The debtor made a newer promise, still open: it replaces the call about
+    this broken one."""
+    return PromiseToPay.objects.filter(
+        debtor_id=promise.debtor_id,
+        status=PromiseToPay.Status.PENDING,
+        created_at__gt=promise.created_at,
+    ).exists()
+
+
 def promise_followups(promise_ids: Iterable[int], *, now=None) -> int:
     """After promises ended: a thank-you for a kept one (written channels), a
     call at the next good moment for a broken one."""
@@ -320,7 +359,7 @@ def promise_followups(promise_ids: Iterable[int], *, now=None) -> int:
             Channel.EMAIL,
         ):
             action, reason, negotiation = promise.reminder_channel, "promise_thanks", False
-        elif promise.status == PromiseToPay.Status.BROKEN:
+        elif promise.status == PromiseToPay.Status.BROKEN and not _promised_since(promise):
             action, reason, negotiation = Channel.CALL, "broken_promise", True
         else:
             continue

@@ -30,7 +30,7 @@ from debtors.models import Channel, Contact, Debtor
 
 from . import sql, timing
 from .defaults import POLICY_PACKS
-from .models import ContactPolicy, DebtorPolicyOverride, EngineSettings, Interaction
+from .models import CalendarDay, ContactPolicy, DebtorPolicyOverride, EngineSettings, Interaction
 
 logger = logging.getLogger(__name__)
 
@@ -168,6 +168,7 @@ def limits_for(
             changes["allowed_until"] = override.allowed_until_local
         if override.quiet_weekdays is not None:
             changes["quiet_weekdays"] = frozenset(override.quiet_weekdays)
+            changes["quiet_on_makeup_days"] = True  # asked for: held on make-up days too
         blocked |= set(override.blocked_channels or ())
         limits = replace(limits, **changes)
     if contact is not None:
@@ -208,8 +209,9 @@ def calendar_zone(debtor: Debtor):
 def calendar_for(debtor: Debtor) -> timing.Calendar:
     """The debtor's working calendar. Bad stored values (from an import) fall
     back to safe defaults with a logged warning; people get a form error.
-    Memoised by value: a book has few distinct calendars."""
-    return _calendar(
+    Memoised by value: a book has few distinct calendars. The official days
+    finance keeps for the debtor's country (``CalendarDay``) are added."""
+    calendar = _calendar(
         debtor.timezone,
         debtor.country,
         debtor.business_hours_start,
@@ -220,6 +222,30 @@ def calendar_for(debtor: Debtor) -> timing.Calendar:
         tuple(debtor.money_days or ()),
         debtor.code,
     )
+    workdays, days_off = official_days(calendar.country)
+    if not (workdays or days_off):
+        return calendar
+    return _calendar_with_days(calendar, workdays, days_off)
+
+
+def official_days(country: str) -> tuple[frozenset, frozenset]:
+    """(working days, days off) the company's table sets for a country, read
+    at most every POLICY_CACHE_SECONDS per process."""
+    if not country:
+        return frozenset(), frozenset()
+
+    def build():
+        rows = list(CalendarDay.objects.filter(country=country).values_list("day", "kind"))
+        working = frozenset(day for day, kind in rows if kind == CalendarDay.Kind.WORKING)
+        return working, frozenset(day for day, kind in rows if kind == CalendarDay.Kind.DAY_OFF)
+
+    return _cached(f"days:{country}", build)
+
+
+@lru_cache(maxsize=256)
+def _calendar_with_days(calendar: timing.Calendar, workdays, days_off) -> timing.Calendar:
+    """The same object for the same inputs, so the engine's caches keep hitting."""
+    return replace(calendar, extra_workdays=workdays, extra_days_off=days_off)
 
 
 def _calendar(tz, country, opens, closes, lunch_start, lunch_end, working_days, money_days, code):

@@ -5,6 +5,14 @@ hours, lunch, working days, money days), the contact policy (``Limits``), past
 ``Attempt`` s and measured ``Rates``; plus the cached look-ups every other
 timing module shares: time zones, public holidays, seconds of the day.
 Pure: no database.
+
+**Working days** (``is_working_day``). A day is worked when its weekday is one
+of the calendar's working days and it is not a public holiday, or when it is
+an official make-up working day (调休: a weekend day worked in exchange for a
+bridged holiday). Public holidays, bridged days off and make-up working days
+come from the ``holidays`` package for the years it covers; the days the
+company's own table sets (``followups.CalendarDay``, carried here as
+``Calendar.extra_workdays`` / ``extra_days_off``) win over the package.
 """
 
 from __future__ import annotations
@@ -41,6 +49,9 @@ class Calendar:
     lunch: tuple[time, time] | None = (time(12, 0), time(13, 30))
     working_days: frozenset[int] = frozenset({0, 1, 2, 3, 4})  # date.weekday()
     money_days: tuple[int, ...] = ()  # 31 (or 30, 29) = last day in shorter months
+    # The company's table of official days for this country, over the package:
+    extra_workdays: frozenset[date] = frozenset()  # worked whatever the weekday
+    extra_days_off: frozenset[date] = frozenset()  # off whatever the weekday
 
 
 @dataclass(frozen=True)
@@ -58,6 +69,10 @@ class Limits:
     blocked_channels: frozenset[str] = frozenset()
     no_contact: bool = False
     no_contact_reason: str = ""  # "do_not_contact" | "cease" | "dispute_pause" | ...
+    # Quiet weekdays keep the weekend free, so an official make-up working day
+    # (a worked Saturday) is not quiet; unless the debtor's own limits set the
+    # quiet weekdays (they asked for them): then they hold on every such day.
+    quiet_on_makeup_days: bool = False
 
 
 @dataclass(frozen=True)
@@ -94,6 +109,50 @@ def _holidays(country: str, year: int) -> frozenset[date]:
     if not country or country not in _known_countries():
         return frozenset()  # calendar_problems() reports unknown countries
     return frozenset(holidays.country_holidays(country, years=year).keys())
+
+
+@lru_cache(maxsize=1024)
+def _makeup_workdays(country: str, year: int) -> frozenset[date]:
+    """The country's official make-up working days in that year (调休), as the
+    ``holidays`` package lists them: weekend days worked in exchange for a
+    bridged day off. Empty for a year or a country it has no such data for."""
+    if not country or country not in _known_countries():
+        return frozenset()
+    found: set[date] = set()
+    for listed in (year, year + 1):  # a late-December day may be worked for a January bridge
+        days = holidays.country_holidays(country, years=listed)
+        found |= {d for d in getattr(days, "weekend_workdays", ()) if d.year == year}
+    return frozenset(found)
+
+
+def is_day_off(calendar: Calendar, day: date) -> bool:
+    """A public holiday or a bridged day off in the debtor's country (the
+    company's table first, then the package)."""
+    if day in calendar.extra_workdays:
+        return False
+    return day in calendar.extra_days_off or day in _holidays(calendar.country, day.year)
+
+
+def is_makeup_day(calendar: Calendar, day: date) -> bool:
+    """A day worked although its weekday is not one of the debtor's working
+    days: an official make-up working day (调休)."""
+    if day.weekday() in calendar.working_days or day in calendar.extra_days_off:
+        return False
+    return day in calendar.extra_workdays or day in _makeup_workdays(calendar.country, day.year)
+
+
+def is_working_day(calendar: Calendar, day: date) -> bool:
+    """Whether the debtor works on this local day (see the module's docstring)."""
+    if is_day_off(calendar, day):
+        return False
+    return day.weekday() in calendar.working_days or is_makeup_day(calendar, day)
+
+
+def is_quiet_day(calendar: Calendar, limits: Limits, day: date) -> bool:
+    """Whether the contact policy keeps this local day quiet."""
+    if day.weekday() not in limits.quiet_weekdays:
+        return False
+    return limits.quiet_on_makeup_days or not is_makeup_day(calendar, day)
 
 
 def _seconds(t: time) -> int:

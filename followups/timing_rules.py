@@ -15,10 +15,12 @@ from .timing_calendar import (
     Attempt,
     Calendar,
     Limits,
-    _holidays,
     _require_aware,
     _seconds,
     _zone,
+    is_day_off,
+    is_makeup_day,
+    is_quiet_day,
 )
 from .timing_words import _violation_text
 
@@ -43,9 +45,9 @@ def _find(calendar, limits, history, action, at, deadline):
         found.append(("channel_blocked", {"channel": action}))
     if deadline is not None and at > deadline:
         found.append(("past_deadline", {"deadline": deadline}))
-    if weekday not in calendar.working_days:
+    if weekday not in calendar.working_days and not is_makeup_day(calendar, day):
         found.append(("non_working_day", {}))
-    if day in _holidays(calendar.country, day.year):
+    if is_day_off(calendar, day):
         found.append(("holiday", {}))
     if not _seconds(calendar.opens) <= sod < _seconds(calendar.closes):
         found.append(("outside_hours", {}))
@@ -53,7 +55,7 @@ def _find(calendar, limits, history, action, at, deadline):
         found.append(("lunch", {}))
     if not _seconds(limits.allowed_from) <= sod < _seconds(limits.allowed_until):
         found.append(("quiet_hours", {}))
-    if weekday in limits.quiet_weekdays:
+    if is_quiet_day(calendar, limits, day):
         found.append(("quiet_day", {}))
     found += _history_rules(limits, history, action, at, zone, day)
     return found, local

@@ -17,11 +17,13 @@ from .timing_calendar import (
     Calendar,
     Limits,
     Rates,
-    _holidays,
     _require_aware,
     _seconds,
     _time,
     _zone,
+    is_makeup_day,
+    is_quiet_day,
+    is_working_day,
 )
 from .timing_rules import _find
 from .timing_weights import K_DEBTOR, RATE_FLOOR, RATE_SPAN, _base, _blend, _money
@@ -91,8 +93,21 @@ def slot_at(
     prior, codes = _base(calendar, local.weekday(), _seconds(local.time()), negotiation)
     bonus, money = _money(calendar.money_days, local.date())
     return _make_slot(
-        local, at.astimezone(UTC), prior + bonus, codes, money, team_rates, debtor_rates
+        local,
+        at.astimezone(UTC),
+        prior + bonus,
+        codes,
+        money,
+        team_rates,
+        debtor_rates,
+        _day_reasons(calendar, local.date()),
     )
+
+
+def _day_reasons(calendar: Calendar, day: date) -> tuple:
+    """What the day itself adds to a slot's reasons: an official make-up
+    working day is named, so a worked Saturday does not look like a mistake."""
+    return (("makeup_workday", {}),) if is_makeup_day(calendar, day) else ()
 
 
 # --- ranking --------------------------------------------------------------
@@ -101,7 +116,9 @@ def slot_at(
 @lru_cache(maxsize=4096)
 def _plans(calendar: Calendar, limits: Limits, negotiation: bool):
     """Per weekday: candidate (seconds of day, hour, prior, codes) that pass every
-    rule which depends only on the weekday and the time of day."""
+    rule which depends only on the time of day. Whether a date is worked and
+    not quiet (``_days_cached``) depends on the date itself: a Saturday may be
+    an official make-up working day, a Monday a bridged holiday."""
     opens, closes = _seconds(calendar.opens), _seconds(calendar.closes)
     lo, hi = _seconds(limits.allowed_from), _seconds(limits.allowed_until)
     times = {opens + 300, lo}
@@ -114,15 +131,10 @@ def _plans(calendar: Calendar, limits: Limits, negotiation: bool):
         for t in times
         if opens <= t < closes and lo <= t < hi and not (lunch and lunch[0] <= t < lunch[1])
     )
-    plans = []
-    for weekday in range(7):
-        if weekday not in calendar.working_days or weekday in limits.quiet_weekdays:
-            plans.append(())
-            continue
-        plans.append(
-            tuple((t, t // 3600, *_base(calendar, weekday, t, negotiation)) for t in times)
-        )
-    return tuple(plans)
+    return tuple(
+        tuple((t, t // 3600, *_base(calendar, weekday, t, negotiation)) for t in times)
+        for weekday in range(7)
+    )
 
 
 def slots(
@@ -188,7 +200,11 @@ def _days_cached(calendar, limits, negotiation, first, last):
     day = first
     while day <= last:
         weekday = day.weekday()
-        if plans[weekday] and day not in _holidays(calendar.country, day.year):
+        if (
+            plans[weekday]
+            and is_working_day(calendar, day)
+            and not is_quiet_day(calendar, limits, day)
+        ):
             bonus, money = _money(calendar.money_days, day)
             if (weekday, bonus) not in ranked_for:
                 ranked_for[weekday, bonus] = _rank(plans[weekday], weekday, bonus, None, None)
@@ -245,7 +261,10 @@ def _take(
         if utc <= now or _find(calendar, limits, history, action, utc, deadline)[0]:
             continue
         prior = entry[2] + bonus
-        out.append(_make_slot(local, utc, prior, entry[3], money, team_rates, debtor_rates, extra))
+        reasons = (*_day_reasons(calendar, day), *extra)
+        out.append(
+            _make_slot(local, utc, prior, entry[3], money, team_rates, debtor_rates, reasons)
+        )
         if len(out) >= limit:
             break
     return out

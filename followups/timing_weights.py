@@ -115,6 +115,7 @@ MOMENT_CODES = (
     "weekday_weak",
     "friday_afternoon",
     "monday_morning",
+    "makeup_workday",  # an official make-up working day (调休), e.g. a worked Saturday
 )
 
 

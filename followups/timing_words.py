@@ -134,6 +134,7 @@ def _reason_text(code: str, params: Mapping) -> str:
         "weekday_weak": _("weak weekday"),
         "friday_afternoon": _("relaxed Friday afternoon"),
         "monday_morning": _("busy Monday morning"),
+        "makeup_workday": _("an official make-up working day"),
         "money_after": _("the day after their money day"),
         "callback_asked": _("the time they asked for"),
     }

@@ -3,8 +3,9 @@
 A visit is a follow-up with reason VISIT and action "visit". The timing engine
 picks the moment as for a call (their first 15 minutes on a good weekday,
 within the contact policy); the outcome is logged like a call and completes
-the follow-up (``followups.planning.followup_complete``). The pack a
-collector prints for the visit is ``desk.visit_pack``.
+the follow-up (``followups.planning.followup_complete``). Planning one
+cancels the scheduled cadence step it replaces. The pack a collector prints
+for the visit is ``desk.visit_pack``.
 """
 
 from __future__ import annotations
@@ -21,10 +22,15 @@ from accounts.services import audit_record
 from debtors.models import Channel, Debtor
 
 from . import policy, timing
+from .events import followups_supersede
 from .models import FollowUp
 from .planning import CLOSED_STATUSES, next_action_refresh
 
 VISIT_WINDOW = dt.timedelta(days=7)
+# A planned visit replaces the cadence's scheduled step (a call, a message):
+# the planner adds no other step while the visit is open. Callbacks, promise
+# reminders and the rest stay.
+VISIT_SUPERSEDES = (FollowUp.Reason.DUNNING_STEP,)
 
 
 # --------------------------------------------------------------------- planning
@@ -114,6 +120,8 @@ def visit_plan(
     )
     followup.full_clean()
     followup.save()
+    # The visit is the debtor's next step: the cadence step it replaces goes.
+    replaced = followups_supersede(debtor, VISIT_SUPERSEDES, now=timezone.now())
     next_action_refresh([debtor.pk])
     audit_record(
         actor=actor,
@@ -123,6 +131,7 @@ def visit_plan(
             "debtor": str(debtor.public_id),
             "due_at": followup.due_at.isoformat(),
             "assigned_to": str(followup.assigned_to.public_id) if followup.assigned_to else None,
+            "cancelled": replaced,
         },
     )
     return followup

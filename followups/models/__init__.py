@@ -3,6 +3,7 @@ imported here so Django finds them and ``from followups.models import X``
 works as before."""
 
 from .cadences import Cadence, CadenceState, CadenceStep, ContactRate
+from .calendar_days import CalendarDay
 from .followups import REASON_RANK, DebtorClaim, FollowUp
 from .interactions import Interaction
 from .policy import ContactPolicy, DebtorPolicyOverride, EngineSettings
@@ -14,6 +15,7 @@ __all__ = [
     "Cadence",
     "CadenceState",
     "CadenceStep",
+    "CalendarDay",
     "ContactPolicy",
     "ContactRate",
     "DebtorClaim",

@@ -39,6 +39,7 @@ WORDS = {
     "weekday_weak": ({}, "weak weekday", "效果较差的工作日"),
     "friday_afternoon": ({}, "relaxed Friday afternoon", "周五下午比较放松"),
     "monday_morning": ({}, "busy Monday morning", "周一上午比较忙"),
+    "makeup_workday": ({}, "an official make-up working day", "法定调休上班日"),
     "money_before": ({"days": 2}, "2 days before their money day", "距对方回款日还有 2 天"),
     "money_after": ({}, "the day after their money day", "对方回款日的第二天"),
     "team_data": (

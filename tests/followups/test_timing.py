@@ -344,9 +344,18 @@ def oracle(calendar, limits, history, action, at):
     """The rules, written again independently of followups.timing."""
     local = at.astimezone(ZoneInfo(calendar.timezone))
     wall = local.time()
-    holiday = calendar.country and local.date() in holidays.country_holidays(
-        calendar.country, years=local.year
+    official = (
+        holidays.country_holidays(calendar.country, years=local.year) if calendar.country else {}
     )
+    holiday = local.date() in official
+    # an official make-up working day (调休): a weekend day the country works
+    makeup = (
+        bool(calendar.country)
+        and official.is_weekend(local.date())
+        and official.is_working_day(local.date())
+        and local.weekday() not in calendar.working_days
+    )
+    quiet = local.weekday() in limits.quiet_weekdays and (limits.quiet_on_makeup_days or not makeup)
     recent = [a for a in history if at - timedelta(days=7) < a.at <= at]
     voice = action in VOICE_ACTIONS
 
@@ -356,8 +365,8 @@ def oracle(calendar, limits, history, action, at):
     return not (
         limits.no_contact
         or action in limits.blocked_channels
-        or local.weekday() not in calendar.working_days
-        or local.weekday() in limits.quiet_weekdays
+        or (local.weekday() not in calendar.working_days and not makeup)
+        or quiet
         or holiday
         or not calendar.opens <= wall < calendar.closes
         or (calendar.lunch and calendar.lunch[0] <= wall < calendar.lunch[1])
