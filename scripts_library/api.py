@@ -274,18 +274,20 @@ class ScriptForDebtorApi(APIView):
         params.is_valid(raise_exception=True)
         data = params.validated_data
         debtor = debtor_get_for_user(request.user, data["debtor"])
+        context = render_context_for_debtor(
+            debtor=debtor,
+            collector=debtor.assigned_collector or request.user,
+            promise_amount=data.get("promise_amount"),
+            promise_date=data.get("promise_date"),
+        )
         track = track_select(
             debtor_type=debtor.debtor_type,
             stage=data["stage"],
             channel=data.get("channel"),
             language=debtor.language,
             ab_subject=str(debtor.public_id),
-        )
-        context = render_context_for_debtor(
-            debtor=debtor,
-            collector=debtor.assigned_collector or request.user,
-            promise_amount=data.get("promise_amount"),
-            promise_date=data.get("promise_date"),
+            context=context,  # only a track whose claims are true for this debtor now
+            strict=False,
         )
         objections = [
             {

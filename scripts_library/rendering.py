@@ -233,9 +233,11 @@ def text_fits(body: str, context: RenderContext) -> bool:
     return all(_value(name, context) is not None for name in text_placeholders(body))
 
 
-def render_text(body: str, context: RenderContext) -> Rendered:
+def render_text(body: str, context: RenderContext, *, gaps: bool = False) -> Rendered:
     """Fill the placeholders in `body`. Never raises. A value that is not known
-    is left out (never replaced by a stand-in phrase) and listed in `missing`."""
+    is left out (never replaced by a stand-in phrase) and listed in `missing`;
+    with `gaps` (a script a collector reads, never a message) it shows as
+    "[what belongs here]" so the collector sees it is not known."""
     missing: list[str] = []
 
     def replace(match: re.Match) -> str:
@@ -255,7 +257,7 @@ def render_text(body: str, context: RenderContext) -> Rendered:
             value = None
         if value is None:
             missing.append(name)
-            return ""
+            return f"[{PLACEHOLDERS[name]}]" if gaps and name in PLACEHOLDERS else ""
         # "Northwind Supply Co." before a full stop: one full stop, not two.
         if value.endswith(".") and match.string[match.end() : match.end() + 1] == ".":
             value = value[:-1]

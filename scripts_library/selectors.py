@@ -52,6 +52,7 @@ def track_select(
     ab_subject: str | None = None,
     published: list[TalkTrack] | None = None,
     context: RenderContext | None = None,
+    strict: bool = True,
 ) -> TalkTrack | None:
     """The best published track. Tries the debtor's type, then the neutral
     "unknown" type, in the asked language, then the other language; and only
@@ -62,7 +63,9 @@ def track_select(
     need is true and every value they name is known; see rendering.text_fits),
     and of several families the one that says the most (needs the most facts)
     wins: a broken-promise text over the plain reminder, when there is one.
-    Without a context the family that claims the least is used."""
+    Without a context the family that claims the least is used. Not `strict`
+    (a script a collector reads, not a message): only the facts must hold, a
+    value the file lacks (no open balance yet) does not rule a script out."""
     # One query for the stage (a few dozen rows at most); the fallback walk
     # happens in memory.
     if published is None:
@@ -79,11 +82,17 @@ def track_select(
                     if t.language == lang
                     and t.debtor_type == debtor_type_
                     and (not wanted_channel or t.channel == wanted_channel)
-                    and (context is None or track_fits(t, context))
+                    and (context is None or _fits(t, context, strict))
                 ]
                 if candidates:
                     return _pick_variant(candidates, ab_subject, richest=context is not None)
     return None
+
+
+def _fits(track: TalkTrack, context: RenderContext, strict: bool) -> bool:
+    if strict:
+        return track_fits(track, context)
+    return context.facts.meets(body_needs(track.body))
 
 
 def published_tracks(*, stages) -> QuerySet[TalkTrack]:

@@ -138,7 +138,7 @@ def _preview(*, request, track: TalkTrack, body: str, debtor_id=None) -> dict:
     except ValidationError as exc:
         placeholder_errors = exc.messages
     matches = tone_check(body, track.language)
-    rendered = render_text(body, context)
+    rendered = render_text(body, context, gaps=True)
     lint = lint_body(body, language=track.language, channel=track.channel)
     return {
         "lint_failures": lint.failures,
@@ -299,12 +299,13 @@ def script_panel_context(
         language=debtor.language,
         ab_subject=str(debtor.public_id),
         context=context,
+        strict=False,
     )
     answers = [
         {
             "code": answer.objection.code,
             "title": answer.title,
-            "text": render_text(answer.response.body, context).text,
+            "text": render_text(answer.response.body, context, gaps=True).text,
         }
         for answer in objection_responses_for(
             debtor_type=debtor.debtor_type, language=debtor.language
@@ -316,7 +317,7 @@ def script_panel_context(
         "panel_stage": stage,
         "panel_stages": [(s, Stage(s).label) for s in PANEL_STAGES],
         "panel_track": track,
-        "panel_text": render_text(track.body, context).text if track else "",
+        "panel_text": render_text(track.body, context, gaps=True).text if track else "",
         "panel_answers": answers,
         "panel_strategy": strategy_for(debtor.debtor_type),
     }

@@ -95,18 +95,7 @@ def compose(
     with translation.override(language):
         track = None
         if purpose in TRACK_PURPOSES:
-            track = track_select(
-                debtor_type=debtor.debtor_type,
-                stage=stage_for_channel(channel),
-                channel=channel,
-                language=language,
-                ab_subject=str(debtor.public_id),
-                published=tracks,
-                context=context,
-            )
-            # The selector falls back to the other language; a debtor gets theirs.
-            if track is not None and track.language != language:
-                track = None
+            track = _track_for(debtor, channel, language, tracks, context)
         link = context.payment_link if purpose != PROMISE_THANKS else None
         if track is not None:
             subject, body = _split_subject(_render(track, context))
@@ -119,24 +108,46 @@ def compose(
             )
             return Composed(language=language, subject="", text=text, html="", track_id=track_id)
         subject = _subject(subject or _fixed_subject(purpose, context), context)
-        template_context = {
-            "subject": subject,
-            "text": body,
-            "paragraphs": _paragraphs(body),
-            # A track that does not mention the link gets it below the message.
-            "payment_link": link if link and link not in body else "",
-            "company_name": context.company_name or "",
-            "opt_out_url": opt_out_url,
-            "language": language,
-        }
-        return Composed(
-            language=language,
-            subject=subject,
-            text=render_to_string("followups/email/reminder.txt", template_context).strip(),
-            html=render_to_string("followups/email/reminder.html", template_context),
-            track_id=track_id,
-            attachments=tuple(attachments),
-        )
+        return _email(subject, body, link, context, opt_out_url, track_id, tuple(attachments))
+
+
+def _track_for(debtor, channel: str, language: str, tracks, context: RenderContext):
+    """The debtor's track for the channel, in their language, that is true for
+    them now (its facts hold and its values are known), or None."""
+    track = track_select(
+        debtor_type=debtor.debtor_type,
+        stage=stage_for_channel(channel),
+        channel=channel,
+        language=language,
+        ab_subject=str(debtor.public_id),
+        published=tracks,
+        context=context,
+    )
+    # The selector falls back to the other language; a debtor gets theirs.
+    if track is not None and track.language != language:
+        return None
+    return track
+
+
+def _email(subject, body, link, context, opt_out_url, track_id, attachments) -> Composed:
+    template_context = {
+        "subject": subject,
+        "text": body,
+        "paragraphs": _paragraphs(body),
+        # A track that does not mention the link gets it below the message.
+        "payment_link": link if link and link not in body else "",
+        "company_name": context.company_name or "",
+        "opt_out_url": opt_out_url,
+        "language": context.language,
+    }
+    return Composed(
+        language=context.language,
+        subject=subject,
+        text=render_to_string("followups/email/reminder.txt", template_context).strip(),
+        html=render_to_string("followups/email/reminder.html", template_context),
+        track_id=track_id,
+        attachments=attachments,
+    )
 
 
 def _render(track, context: RenderContext) -> str:

@@ -137,4 +137,31 @@ VARIANTS = [
         "would be grateful if you could arrange that payment while we finish our review.\n\n"
         "Kind regards,\n{company_name}",
     },
+    {
+        "key": "hardship-closing-promise",
+        "debtor_type": "hardship",
+        "stage": "closing",
+        "title": "Closing: confirm the first payment",
+        "body": "So, to sum up: the first payment of {promise_amount} on {promise_date}, and I'll "
+        "send the full plan to you in writing today. I'll call a few days before each date as "
+        "a reminder. Thank you for being open with me. If things change, please call me first.",
+    },
+    {
+        "key": "stalling-closing-promise",
+        "debtor_type": "stalling",
+        "stage": "closing",
+        "title": "Closing: restate the commitment and the next step",
+        "body": "So that's {promise_amount} on {promise_date}. I'll confirm this in writing "
+        "today. I'll check the payment on that date, and if it hasn't arrived, the account "
+        "will go to my manager for the next step in our process. Thank you.",
+    },
+    {
+        "key": "dispute-closing-promise",
+        "debtor_type": "dispute",
+        "stage": "closing",
+        "title": "Closing: next steps and the payment date",
+        "body": "Let me sum up: I'll send you the supporting documents and an answer on the point "
+        "you raised, and you'll arrange {promise_amount} on {promise_date}. Thank you for "
+        "raising this with us directly; it helps us get it right.",
+    },
 ]

@@ -124,4 +124,29 @@ VARIANTS = [
         "在我们核实期间，烦请先安排这部分付款，谢谢。\n\n"
         "祝好！\n{company_name}",
     },
+    {
+        "key": "hardship-closing-promise",
+        "debtor_type": "hardship",
+        "stage": "closing",
+        "title": "结束：确认第一笔付款",
+        "body": "那我们小结一下：第一笔{promise_amount}，{promise_date}付，"
+        "完整的还款计划我今天书面发给您。到期前几天我会打电话提醒您。"
+        "谢谢您这么坦诚。如果情况有变化，请第一时间告诉我。",
+    },
+    {
+        "key": "stalling-closing-promise",
+        "debtor_type": "stalling",
+        "stage": "closing",
+        "title": "结束：复述金额日期和下一步",
+        "body": "那就是{promise_date}付{promise_amount}，我今天会发书面确认给您。"
+        "到那天我会核对到账情况，如果没有收到，这个账户会按流程转给我们经理处理下一步。谢谢您。",
+    },
+    {
+        "key": "dispute-closing-promise",
+        "debtor_type": "dispute",
+        "stage": "closing",
+        "title": "结束：下一步和付款日期",
+        "body": "我跟您把下一步理一下：我这边把相关单据和处理结果发给您，"
+        "您那边{promise_date}安排{promise_amount}。谢谢您直接跟我们反映，这样我们才能把事情做对。",
+    },
 ]
