@@ -1,8 +1,16 @@
-"""The tone guard: find forbidden and discouraged phrases in a text.
+"""The tone guard: find forbidden and discouraged wording in a text.
 
-Plain phrases match case-insensitively and survive extra spaces, line breaks
-and punctuation between their words ("you  will, regret", "坐 牢", "坐、牢").
-Regex rules are used as written, case-insensitively."""
+Two sources, one list of matches:
+- the built-in category detector (scripts_library.tone_categories): threats,
+  family or third parties used as pressure, false legal claims, impersonation,
+  public shaming, insults, harassment by frequency and veiled menace, in
+  English and Chinese, recognised from word families and their combinations;
+- the managers' PhraseRule rows. Plain phrases match case-insensitively and
+  survive extra spaces, line breaks and punctuation between their words ("you
+  will, regret", "坐 牢", "坐、牢"). Regex rules are used as written,
+  case-insensitively.
+A built-in match that a rule's match (or a stronger built-in one) already
+covers is left out, so one span is not reported twice."""
 
 from __future__ import annotations
 
@@ -10,6 +18,7 @@ import dataclasses
 import logging
 import re
 
+from . import tone_categories
 from .models import PhraseRule
 
 logger = logging.getLogger(__name__)
@@ -28,6 +37,8 @@ class Match:
     reason: str
     suggestion: str
     rule_id: int | None = None
+    # The built-in detector's finer kind ("violence", "third_party", ...); "" for rules.
+    kind: str = ""
 
     @property
     def is_forbidden(self) -> bool:
@@ -63,16 +74,27 @@ def rule_pattern(rule: PhraseRule) -> re.Pattern | None:
 
 
 def tone_check(text: str, language: str, *, rules=None) -> list[Match]:
-    """Every rule match in the text, in order of position; forbidden first
-    where two matches start at the same place."""
+    """Every match in the text, in order of position; forbidden first where two
+    matches start at the same place. `language` picks the managers' rules ("" is
+    every language); the built-in detector reads English and Chinese wherever
+    they appear. `rules` replaces the stored rules (the built-in ones still run)."""
+    text = text or ""
     if rules is None:
-        rules = PhraseRule.objects.filter(active=True, language=language)
+        rules = PhraseRule.objects.filter(active=True)
+        if language:
+            rules = rules.filter(language=language)
+    matches = _rule_matches(text, rules) + _builtin_matches(text)
+    matches.sort(key=lambda m: (m.start, not m.is_forbidden, -m.end, m.rule_id is None))
+    return _without_repeats(matches)
+
+
+def _rule_matches(text: str, rules) -> list[Match]:
     matches = []
     for rule in rules:
         pattern = rule_pattern(rule)
         if pattern is None:
             continue
-        for found in pattern.finditer(text or ""):
+        for found in pattern.finditer(text):
             if found.end() == found.start():
                 continue
             matches.append(
@@ -87,8 +109,43 @@ def tone_check(text: str, language: str, *, rules=None) -> list[Match]:
                     rule_id=rule.pk,
                 )
             )
-    matches.sort(key=lambda m: (m.start, not m.is_forbidden, -m.end))
     return matches
+
+
+def _builtin_matches(text: str) -> list[Match]:
+    return [
+        Match(
+            start=hit.start,
+            end=hit.end,
+            text=text[hit.start : hit.end],
+            severity=hit.severity,
+            category=hit.category,
+            reason=hit.reason,
+            suggestion=hit.suggestion,
+            kind=hit.kind,
+        )
+        for hit in tone_categories.detect(text)
+    ]
+
+
+def _without_repeats(matches: list[Match]) -> list[Match]:
+    """Drop built-in matches inside the span of an earlier, at least as severe
+    match. The managers' own matches are always kept."""
+    kept: list[Match] = []
+    for match in matches:
+        if (
+            match.rule_id is None
+            and match.kind
+            and any(
+                k.start <= match.start
+                and k.end >= match.end
+                and (k.is_forbidden or not match.is_forbidden)
+                for k in kept
+            )
+        ):
+            continue
+        kept.append(match)
+    return kept
 
 
 def tone_segments(text: str, matches: list[Match]) -> list[tuple[str, Match | None]]:
