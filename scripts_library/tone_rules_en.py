@@ -254,8 +254,9 @@ RULES = [
         "third_party",
         rf"\b{POSS}\s+(?:{ADJ}\s+)?{PERSONAL}\s+(?:will|would|are\s+going\s+to|is\s+going\s+to|"
         r"could|may|might)\s+(?:all\s+)?(?:be\s+)?(?:told|informed|contacted|called|notified|"
-        r"visited|hear\s+from\s+us|get\s+a\s+call|get\s+letters?|receive\s+(?:a\s+)?(?:call|"
-        r"letter|message)s?)\b",
+        r"visited|hear(?:ing)?\s+from\s+us|get(?:ting)?\s+(?:a\s+)?calls?|get(?:ting)?\s+letters?|"
+        r"receiv(?:e|ing)\s+(?:a\s+)?(?:call|letter|message)s?|see|know|find\s+out|read|learn|"
+        r"hear\s+about)\b",
         None,
         F,
     ),
@@ -342,7 +343,8 @@ RULES = [
     # 5. Impersonating the police, a court or a lawyer.
     (
         "impersonation",
-        rf"\b(?:i\s+am|i{APOS}m|i\s+was|we\s+were|this\s+is|we\s+are|we{APOS}re|calling\s+from|"
+        rf"\b(?:i\s+am|i{APOS}m|i\s+was|we\s+were|this\s+is|it{APOS}s|it\s+is|my\s+name\s+is|"
+        rf"we\s+are|we{APOS}re|calling\s+from|"
         r"pretend\w*\s+to\s+be|posing\s+as|calling\s+on\s+behalf"
         r"\s+of|on\s+behalf\s+of|speaking\s+for|representing|acting\s+for|here\s+from|writing\s+"
         r"from|sent\s+by)\s+(?:(?:the|a|an|your\s+local)\s+(?:\w+\s+){0,2}?)?"

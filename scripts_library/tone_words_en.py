@@ -45,6 +45,8 @@ FAMILY = alt(
     CHILD, FAMILY_WORD, r"wife", r"husband", r"spouse", r"parents?", r"mother", r"mum",
     r"mom", r"father", r"dad", r"relatives", r"in-laws", r"brothers?", r"sisters?",
     r"girlfriend", r"boyfriend", r"grand(?:mother|father|ma|pa|parents)", r"loved\s+ones",
+    r"ex-?(?:wife|husband|partner)", r"ex", r"fianc[eé]e?", r"cousins?", r"aunts?", r"uncles?",
+    r"nephews?", r"nieces?", r"(?:mother|father|brother|sister|son|daughter)s?-in-law",
 )  # fmt: skip
 # People outside the debt: telling or calling them is a disclosure.
 PERSONAL = alt(
@@ -55,7 +57,11 @@ PERSONAL = alt(
     r"phone\s*book", r"address\s+book", r"friends\s+list",
 )  # fmt: skip
 BUSINESS_THIRD = alt(r"customers", r"clients", r"suppliers", r"staff", r"employees")
-ADJ = alt("whole", "entire", "old", "best", "close", "closest", "other", "own", "dear", "work")
+ADJ = alt(
+    "whole", "entire", "old", "best", "close", "closest", "other", "own", "dear", "work",
+    "facebook", "wechat", "linkedin", "instagram", "online", "school", "church", "new",
+    rf"\w+(?:{APOS}s|s{APOS}|{APOS})",  # a possessive: "your kids' teachers", "his wife's boss"
+)  # fmt: skip
 TARGET_PERSONAL = rf"(?:(?:all|each|every\s+one)\s+(?:of\s+)?)?{POSS}\s+(?:{ADJ}\s+)?{PERSONAL}"
 TARGET_BUSINESS = (
     rf"(?:(?:all|each|every\s+one)\s+(?:of\s+)?)?{POSS}\s+(?:{ADJ}\s+)?{BUSINESS_THIRD}"
