@@ -101,8 +101,8 @@ def print_incremental(inc: dict | None) -> None:
           f"of {cells['cells']} cells, {cells['min']}-{cells['max']})")  # fmt: skip
     lines = (
         ("record_ms", "payment_record (the service, followups' receivers inline)"),
-        ("since_ms", "refresh_debtors([debtor], since=today)"),
-        ("window_ms", "refresh_debtors([debtor]) (what the payment hook queues)"),
+        ("since_ms", "refresh_debtors([debtor], since=today) (what a payment queues)"),
+        ("window_ms", "refresh_debtors([debtor]) (the whole window)"),
     )
     for key, label in lines:
         if inc.get(key):

@@ -34,9 +34,10 @@ book is there is reused. Each size runs in a child process; per size:
   incremental  --payments payments through debtors.payment_services.
                payment_record for debtors of the cells nearest the median size,
                each followed by refresh_debtors([debtor], since=today), timed
-               alone; for the first --window-refreshes of them also
-               refresh_debtors([debtor]) (the whole window: what the payment
-               receiver queues); then the first cell's rollups this month are
+               alone (what the payment receiver queues: from the day
+               received); for the first --window-refreshes of them also
+               refresh_debtors([debtor]) (the whole window: what a type change
+               or a move queues); then the first cell's rollups this month are
                checked against the live figures.
 
 Targets (issue 13), judged on the largest size: page p95 < 150 ms, API p95 <
@@ -104,7 +105,7 @@ def urls(period: str, first: dt.date, last: dt.date) -> dict[str, str | None]:
 def step_rebuild(result: dict, rebuilds: int) -> None:
     from django.db import connection
 
-    from reports.models import ContactHour, DailyAging, DailyFlow, MonthlyRoll
+    from reports.models import ContactHour, DailyAging, DailyFlow, MonthlyFlow, MonthlyRoll
     from reports.rollups import rebuild
 
     runs = []
@@ -113,14 +114,14 @@ def step_rebuild(result: dict, rebuilds: int) -> None:
         runs.append(round(done["seconds"], 2))
         print(f"  rebuild: {done['rows']:,} rows from {done['first']} in {done['seconds']:.1f} s",
               flush=True)  # fmt: skip
-    tables = [m._meta.db_table for m in (DailyFlow, DailyAging, ContactHour, MonthlyRoll)]
+    models = (DailyFlow, MonthlyFlow, DailyAging, ContactHour, MonthlyRoll)
+    tables = [m._meta.db_table for m in models]
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE " + ", ".join(tables))
     result["rebuild"] = {
         "seconds": runs,
-        "rows": {m.__name__: m.objects.count() for m in (DailyFlow, DailyAging, ContactHour,
-                                                          MonthlyRoll)},
-    }  # fmt: skip
+        "rows": {m.__name__: m.objects.count() for m in models},
+    }
 
 
 def step_requests(result: dict, users: dict, spans: dict, requests: int) -> list[tuple]:
@@ -223,8 +224,9 @@ def step_incremental(result: dict, users: dict, args, today: dt.date) -> None:
 
     The reports' receiver of ``payments_recorded`` is disconnected meanwhile:
     with tasks run inline here it would remake the cell inside
-    payment_record. What it queues in production (refresh_debtors without
-    ``since``: the cell's whole window) is timed on its own instead."""
+    payment_record. What it queues in production (refresh_debtors from the
+    day received: today) is timed on its own instead, and for the first few
+    the whole window (what a type change or a move queues)."""
     from decimal import Decimal
 
     from debtors.models import Debtor
