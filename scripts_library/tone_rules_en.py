@@ -26,6 +26,7 @@ from .tone_words_en import (
     INSULT_SOFT,
     INSULT_WORDS,
     LAWFUL_COURT,
+    MENACE,
     NAME_CALL,
     NOT_A_VISIT,
     NOT_CRIMINAL,
@@ -42,37 +43,6 @@ from .tone_words_en import (
     alt,
     either,
     near,
-)
-
-MENACE = (
-    r"\b(?:we|i)\s+have\s+(?:our\s+|my\s+)?ways\b",
-    r"\b(?:i|we)\s+know\s+(?:some\s+)?(?:people|guys)\s+who\s+(?:can|could|will|deal)\b",
-    r"\bit\s+would\s+be\s+a\s+(?:shame|pity)\s+if\b",
-    r"\b(?:something|anything)\s+(?:bad\s+|nasty\s+|unfortunate\s+|terrible\s+)?(?:could|might|"
-    r"may|will|would|can)\s+happen\b",
-    r"\b(?:face|suffer|bear|pay|take)\s+the\s+consequences\b",
-    r"\bthere\s+will\s+be\s+consequences\b",
-    r"\b(?:serious|severe|dire|grave|nasty|unpleasant|real)\s+consequences\b",
-    r"\byou\s+know\s+what\s+(?:happens|will\s+happen|we\s+(?:can|will|do)|comes\s+next)\b",
-    r"\b(?:and|then|or|just)\s+(?:you\W?ll\s+|you\s+will\s+)?see\s+what\s+happens\b",
-    r"\bwait\s+and\s+see\s+what\b",
-    r"\bdon\W?t\s+(?:make|push|force|test)\s+(?:us|me)\b",
-    r"\bpush\s+(?:your|his|her|their)\s+luck\b",
-    r"\b(?:won\W?t|will\s+not|no\s+longer|not\s+going\s+to)\s+(?:be\s+)?(?:so\s+)?(?:nice|"
-    r"polite|friendly|gentle|patient)\b(?!\s+to\s+(?:remind|ask))",
-    r"\bnot\s+a\s+threat\b",
-    r"\bit\W?s\s+a\s+promise\b",
-    r"\bmark\s+my\s+words\b",
-    r"\bwe\W?(?:re|\s+are|\s+will\s+be|ll\s+be)\s+watching\b(?!\s+(?:for|out))",
-    r"\bby\s+any\s+means\b",
-    r"\baccidents\s+happen\b",
-    r"\bhave\s+an\s+accident\b",
-    r"\bteach\s+(?:you|him|her|them)\s+a\s+lesson\b",
-    r"\bthe\s+hard\s+way\b",
-    r"\b(?:won\W?t|will\s+not|isn\W?t\s+going\s+to|is\s+not\s+going\s+to|not\s+going\s+to)\s+"
-    r"(?:end|go|turn\s+out)\s+well\s+for\b",
-    r"\b(?:won\W?t|will\s+not|isn\W?t\s+going\s+to)\s+be\s+pretty\b",
-    r"\byou\s+(?:won\W?t|will\s+not|wouldn\W?t)\s+like\s+what\s+(?:happens|comes|we)\b",
 )
 
 # --- Rules -----------------------------------------------------------------------
@@ -394,7 +364,8 @@ RULES = [
         ),
         r"\b(?:portal|secure|private|password|log\s*in|customer\s+area|account\s+page|terms|"
         r"prices|catalogue|opening\s+hours|bank\s+details|payment\s+(?:details|link)|how\s+to\s+"
-        r"pay|our\s+(?:details|address|products))\b",
+        r"pay|procedures?|polic(?:y|ies)|faqs?|guides?|help\s+pages?|our\s+(?:details|address|"
+        r"products))\b",
         F,
     ),
     (
@@ -451,6 +422,66 @@ RULES = [
         F,
     ),
     ("menace", alt(*MENACE), r"\bunless\s+the\s+contract\b", F),
+    (
+        "violence",
+        rf"\b(?:bricks?|rocks?|stones?|bottles?)\s+through\s+{POSS}\b|\b{COME_STRONG}\s+(?:up\s+)?"
+        rf"(?:at|to)\s+{POSS}\s+(?:\w+(?:{APOS}s|s{APOS}|{APOS})\s+)?(?:wedding|funeral|party|"
+        r"birthday|church|gym|club|workplace|job|school|home|house|door)\b",
+        APPOINTMENT + r"|\b(?:office|premises|site|warehouse)\b",
+        F,
+    ),
+    (
+        "third_party",
+        rf"\b{POSS}\s+(?:{ADJ}\s+)?{PERSONAL}(?:{APOS}s|s?{APOS})\s+(?:phone\s+)?(?:numbers?|"
+        r"address(?:es)?|details|phones?|emails?|workplace|mobiles?)\s+(?:is|are)\s+(?:on\s+(?:our\s+)?"
+        r"file|in\s+our\s+system|with\s+us)|\b(?:we\s+have|we\W?ve\s+got|we\s+know|we\s+found)\s+"
+        rf"{POSS}\s+(?:{ADJ}\s+)?{PERSONAL}(?:{APOS}s|s?{APOS})\s+(?:phone\s+)?(?:numbers?|"
+        r"address(?:es)?|details|workplace|mobiles?)\b",
+        None,
+        F,
+    ),
+    (
+        "false_legal",
+        rf"\b(?:lock|locking|locked)\s+{OBJ}\s+out\b|\bevict\w*\b|\b(?:shut|close)\s+down\s+"
+        rf"{POSS}\s+(?:shop|business|company|store)\b|\b(?:empty|drain|clear\s+out|wipe\s+out)\s+"
+        rf"{POSS}\s+(?:bank\s+accounts?|accounts|savings|funds)\b",
+        LAWFUL_COURT,
+        F,
+    ),
+    (
+        "impersonation",
+        r"\b(?:hear(?:ing)?\s+from|(?:a\s+)?(?:call|visit)\s+from|visited\s+by|contacted\s+by)\s+"
+        r"(?:the\s+)?(?:inspector|detective|sergeant|constable|officer|police|fraud\s+squad|judge|"
+        r"bailiffs?|sheriff)\b|\bfraud\s+squad\b|\b(?:division|department|office|unit|section|"
+        r"clerk|officers?)\s+of\s+the\s+(?:\w+\s+)?(?:court|police|sheriff|government|ministry)\b",
+        None,
+        F,
+    ),
+    (
+        "shaming",
+        rf"\b{POSS}\s+(?:face|name|photo|picture|details|debt)s?\s+(?:will|would|is\s+going\s+to|"
+        r"could|are\s+going\s+to)\s+(?:\w+\s+)?(?:be\s+)?(?:on|in|all\s+over|everywhere)\s+(?:\w+\s+)?"
+        r"(?:every|all|the\s+news|the\s+internet|social|facebook|lamp\s*posts?|posters?|walls?|"
+        r"billboards?|the\s+papers?|town|the\s+street)",
+        None,
+        F,
+    ),
+    (
+        "family",
+        near(rf"{POSS}\s+(?:\w+\s+)?{FAMILY}", r"(?:see|seeing|watch|find|meet)\s+us", 4),
+        None,
+        F,
+    ),
+    (
+        "frequency",
+        near(
+            CALL,
+            r"every\s+(?:single\s+)?(?:morning|day)\s+and\s+(?:every\s+)?(?:night|evening)",
+            12,
+        ),
+        SUPPORT,
+        F,
+    ),
     (
         "pressure",
         r"\b(?:last|final)\s+(?:warning|chance)\b|\b(?:you|he|she|they)\W?(?:d|\s+had)\s+better"

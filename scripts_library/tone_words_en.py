@@ -38,7 +38,7 @@ HOME = alt(
 )  # fmt: skip
 CHILD = alt(
     r"kids?", r"children", r"child", r"sons?", r"daughters?", r"baby", r"grandchildren",
-    r"grandkids", r"little\s+ones",
+    r"grandkids", r"little\s+ones", r"(?:little\s+)?(?:girls?|boys?)",
 )  # fmt: skip
 FAMILY_WORD = r"famil(?:y|ies)(?![\s-]+(?:business|firm|company|run|owned|shop|enterprise|name))"
 FAMILY = alt(
@@ -52,7 +52,8 @@ FAMILY = alt(
 PERSONAL = alt(
     FAMILY, r"friends", r"colleagues", r"co-?workers", r"workmates", r"employers?",
     r"hr(?:\s+department)?", r"human\s+resources", r"workplace",
-    r"neighbou?rs", r"landlord", r"church", r"pastor", r"teachers?", r"school",
+    r"neighbou?rs", r"landlord", r"church", r"pastor", r"teachers?", r"school", r"coach",
+    r"teammates", r"club", r"gym", r"doctor",
     r"references?", r"(?:phone\s+|mobile\s+|wechat\s+)?contacts", r"contact\s+list",
     r"phone\s*book", r"address\s+book", r"friends\s+list",
 )  # fmt: skip
@@ -108,6 +109,7 @@ CONTACT = alt(
     DISCLOSE, r"call(?:ing)?", r"ring(?:ing)?", r"phon(?:e|ing)", r"contact(?:ing)?",
     r"text(?:ing)?", r"messag(?:e|ing)", r"e-?mail(?:ing)?", r"visit(?:ing)?",
     r"reach(?:ing)?\s+out\s+to",
+    r"(?:have|having)\s+(?:a\s+)?(?:little\s+)?(?:chat|word|talk)s?\s+with",
     r"get(?:ting)?\s+in\s+touch\s+with", r"approach(?:ing)?", r"go(?:ing)?\s+to",
     r"knock(?:ing)?\s+on",
 )  # fmt: skip
@@ -171,7 +173,9 @@ SUPPORT = r"\b(?:available|support|helpline|help\s+desk|hotline|any\s*time|feel\
 INSULT_WORDS = alt(
     r"dead\s*beats?", r"idiot(?:s|ic)?", r"stupid", r"moron(?:s|ic)?", r"imbeciles?",
     r"cretins?", r"losers?", r"scum(?:bags?)?", r"low-?lifes?", r"leech(?:es)?",
-    r"parasites?", r"thie(?:f|ves)", r"crooks?", r"liars?", r"cheats?",
+    r"parasites?", r"thie(?:f|ves)", r"thieving", r"crooks?", r"liars?", r"cheats?",
+    r"cheapskates?", r"tightwads?", r"skinflints?", r"scroungers?", r"chancers?", r"conm[ae]n",
+    r"waste\s+of\s+space", r"time-?wasters?",
     r"cheaters?", r"cheating", r"scammers?", r"fraudsters?", r"con\s+(?:artists?|m[ae]n)",
     r"swindlers?", r"freeloaders?", r"spongers?", r"bastards?", r"jerks?", r"a(?:ss|rse)holes?",
     r"dickheads?", r"dumb(?:ass)?", r"pathetic", r"worthless",
@@ -192,3 +196,38 @@ INSULT_SOFT = alt(
     r"joke", r"disgrace", r"embarrassment", r"nobody", r"filth", r"animals?", r"disgusting",
     r"disgraceful",
 )  # fmt: skip
+
+# Veiled menace, each a whole idiom.
+MENACE = (
+    r"\b(?:we|i)\s+have\s+(?:our\s+|my\s+)?ways\b",
+    r"\b(?:i|we)\s+know\s+(?:some\s+)?(?:people|guys)\s+who\s+(?:can|could|will|deal)\b",
+    r"\bit\s+would\s+be\s+a\s+(?:shame|pity)\s+if\b",
+    r"\b(?:something|anything)\s+(?:bad\s+|nasty\s+|unfortunate\s+|terrible\s+)?(?:could|might|"
+    r"may|will|would|can)\s+happen\b",
+    r"\b(?:face|suffer|bear|pay|take)\s+the\s+consequences\b",
+    r"\bthere\s+will\s+be\s+consequences\b",
+    r"\b(?:serious|severe|dire|grave|nasty|unpleasant|real)\s+consequences\b",
+    r"\byou\s+know\s+what\s+(?:happens|will\s+happen|we\s+(?:can|will|do)|comes\s+next)\b",
+    r"\b(?:and|then|or|just)\s+(?:you\W?ll\s+|you\s+will\s+)?see\s+what\s+happens\b",
+    r"\bwait\s+and\s+see\s+what\b",
+    r"\bdon\W?t\s+(?:make|push|force|test)\s+(?:us|me)\b",
+    r"\bpush\s+(?:your|his|her|their)\s+luck\b",
+    r"\b(?:won\W?t|will\s+not|no\s+longer|not\s+going\s+to)\s+(?:be\s+)?(?:so\s+)?(?:nice|"
+    r"polite|friendly|gentle|patient)\b(?!\s+to\s+(?:remind|ask))",
+    r"\bnot\s+a\s+threat\b",
+    r"\bit\W?s\s+a\s+promise\b",
+    r"\bmark\s+my\s+words\b",
+    r"\bwe\W?(?:re|\s+are|\s+will\s+be|ll\s+be)\s+watching\b(?!\s+(?:for|out))",
+    r"\bby\s+any\s+means\b",
+    r"\baccidents\s+happen\b",
+    r"\bhave\s+an\s+accident\b",
+    r"\bteach\s+(?:you|him|her|them)\s+a\s+lesson\b",
+    r"\bthe\s+hard\s+way\b",
+    r"\b(?:can|could|will|going\s+to)\s+(?:not\s+)?(?:protect|save)\s+(?:you|him|her|them)\b",
+    r"\bnobody\s+(?:can|will|could)\s+(?:help|protect|save)\s+(?:you|him|her|them)\b",
+    r"\bone\s+(?:call|word|phone\s+call)\s+from\s+(?:me|us)\b",
+    r"\b(?:won\W?t|will\s+not|isn\W?t\s+going\s+to|is\s+not\s+going\s+to|not\s+going\s+to)\s+"
+    r"(?:end|go|turn\s+out)\s+well\s+for\b",
+    r"\b(?:won\W?t|will\s+not|isn\W?t\s+going\s+to)\s+be\s+pretty\b",
+    r"\byou\s+(?:won\W?t|will\s+not|wouldn\W?t)\s+like\s+what\s+(?:happens|comes|we)\b",
+)
