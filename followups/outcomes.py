@@ -154,7 +154,6 @@ def callback_schedule(
     return followup
 
 
-@transaction.atomic
 def notes_check(notes: str) -> None:
     """A note with forbidden wording (a threat, an insult, a false legal
     claim…) is never saved: the collector is told why and what to write."""
@@ -171,6 +170,7 @@ def notes_check(notes: str) -> None:
         )
 
 
+@transaction.atomic
 def interaction_log(
     *,
     actor: User,
