@@ -68,7 +68,7 @@ def test_a_double_submit_logs_once_and_answers_the_same(alice, debtor):
     assert step.get_reason_display() in first and step.get_reason_display() in second
 
 
-def test_the_tone_guard_warns_before_saving_and_saves_after_confirming(alice, debtor):
+def test_forbidden_wording_is_never_saved_even_when_confirmed(alice, debtor):
     PhraseRuleFactory(
         phrase="pay up or else",
         severity="forbidden",
@@ -77,14 +77,33 @@ def test_the_tone_guard_warns_before_saving_and_saves_after_confirming(alice, de
         suggestion="Say what happens next, factually.",
     )
     notes = "Told him to pay up or else"
-    response = log(alice, debtor, outcome="refused", notes=notes)
-    body = response.content.decode()
-    assert 'data-testid="tone-warnings"' in body and "pay up or else" in body
+    for confirm in ("", "1"):
+        body = log(alice, debtor, outcome="refused", notes=notes, confirm=confirm).content.decode()
+        assert 'data-testid="tone-blocked"' in body and "pay up or else" in body
+        assert "Say what happens next, factually." in body
+        assert 'data-testid="ws-save-anyway"' not in body
+    assert Interaction.objects.count() == 0
+    log(alice, debtor, outcome="refused", notes="Refused; said the next step is a letter.")
+    assert Interaction.objects.get().notes == "Refused; said the next step is a letter."
+
+
+def test_discouraged_wording_warns_before_saving_and_saves_after_confirming(alice, debtor):
+    PhraseRuleFactory(
+        phrase="final chance",
+        severity="discouraged",
+        category="lecturing",
+        reason="Sounds like pressure.",
+        suggestion="Give the date and the next step.",
+    )
+    notes = "Told her this is the final chance"
+    body = log(alice, debtor, outcome="refused", notes=notes).content.decode()
+    assert 'data-testid="tone-warnings"' in body and 'data-testid="ws-save-anyway"' in body
+    assert 'data-testid="tone-blocked"' not in body
     assert Interaction.objects.count() == 0
     log(alice, debtor, outcome="refused", notes=notes, confirm="1")
     interaction = Interaction.objects.get()
     assert interaction.notes == notes
-    assert interaction.compliance_flags[0]["category"] == "threat"
+    assert interaction.compliance_flags[0]["category"] == "lecturing"
 
 
 def test_the_outcome_is_required(alice, debtor):
