@@ -130,6 +130,22 @@ def chosen(form: ReportFilterForm) -> dict:
     }
 
 
+def select_options(form: ReportFilterForm) -> dict[str, list[tuple[str, str, bool]]]:
+    """(value, label, selected) of the team, collector and debtor type menus,
+    looped over in the template: a widget renders a template per option,
+    which for a company of collectors cost more than the figures."""
+    out = {}
+    for name in ("team", "collector", "debtor_type"):
+        if name not in form.fields:
+            continue
+        current = str(form[name].value() or "")
+        out[name] = [
+            (str(value), str(label), str(value) == current)
+            for value, label in form.fields[name].choices
+        ]
+    return out
+
+
 def drillable(user) -> frozenset[str]:
     """The drill-downs the user may open (reports:drill): none for a
     collector, no collector-performance ones for finance."""
@@ -153,6 +169,7 @@ def page_context(request, report: Report, current: str, **extra) -> dict:
         "query": report.query,
         "currencies": currencies,
         "chosen": picked,
+        "options": select_options(report.form),
         "as_of": rollups_as_of(),
         "tabs": tabs(user, current),
         "current": current,

@@ -159,7 +159,7 @@ def _bucket_index(due: dt.date, day: dt.date) -> int:
     return _bucket_at((day - due).days)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _bucket_at(days_past_due: int) -> int:
     return BUCKET_KEYS.index(bucket_for(days_past_due).key)
 
