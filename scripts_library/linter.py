@@ -45,7 +45,7 @@ from .facts import (
     wording_claims,
 )
 from .rendering import RenderContext, body_needs, render_text, text_fits
-from .sms import SMS_MAX_CHARS, sms_assemble, sms_ending
+from .sms import SMS_MAX_CHARS, sms_ending, sms_render
 from .tone import tone_check
 
 SAMPLE_TODAY = datetime.date(2026, 12, 3)
@@ -99,6 +99,26 @@ NEED_LABELS = {
 }
 
 
+def facts_label(facts: Facts) -> str:
+    """The combination in words, in the reader's language."""
+    needs = [
+        need
+        for need in (
+            PROMISE,
+            BROKEN_PROMISE,
+            INSTALMENT_PLAN,
+            PAYMENT_LINK,
+            ATTACHMENT,
+            OVERDUE,
+            NAMED_CONTACT,
+            COLLECTOR,
+            DISPUTED,
+        )
+        if facts.has(need)
+    ]
+    return "; ".join(str(NEED_LABELS[need]) for need in [*needs, facts.part_of_day])
+
+
 def needs_labels(body: str) -> list[str]:
     """What must be true for this text to be used, in words, for the editor."""
     return [str(NEED_LABELS[need]) for need in sorted(body_needs(body)) if need in NEED_LABELS]
@@ -108,7 +128,7 @@ def needs_labels(body: str) -> list[str]:
 class Failure:
     code: str
     message: str
-    facts: str = ""  # the combination it failed for, e.g. "promise=broken, morning"
+    facts: str = ""  # the combination it failed for, in words
     excerpt: str = ""
 
     def __str__(self) -> str:
@@ -165,7 +185,7 @@ def lint_text(
     text: str, facts: Facts, language: str, *, channel: str | None = None, tone_cache=None
 ) -> list[Failure]:
     """What is wrong with one finished text for a debtor with these facts."""
-    label = facts.describe()
+    label = facts_label(facts)
     failures = []
     raw = _RAW_PLACEHOLDER.search(text)
     if raw:
@@ -275,8 +295,8 @@ def lint_body(
         report.rendered += 1
         rendered = render_text(body, context)
         text = rendered.text.strip()
-        if channel == "sms":
-            text = sms_assemble(text, link=context.payment_link, opt_out_url=SAMPLE_OPT_OUT)
+        if channel == "sms":  # as compose sends it
+            text = sms_render(body, context, opt_out_url=SAMPLE_OPT_OUT)
         key = (text, facts.promise, facts.instalment_plan, facts.attachment, facts.part_of_day)
         if key in checked:  # the same words under the same claims: same verdict
             continue
@@ -287,7 +307,7 @@ def lint_body(
                 Failure(
                     "unfilled_placeholder",
                     _("No value for: %(names)s.") % {"names": ", ".join(rendered.missing)},
-                    facts.describe(),
+                    facts_label(facts),
                 )
             )
         for failure in failures:

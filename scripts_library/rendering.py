@@ -114,6 +114,7 @@ class RenderContext:
     invoice_numbers: tuple[str, ...] = ()
     payment_link: str | None = None
     facts: Facts = dataclasses.field(default_factory=Facts)
+    max_invoice_numbers: int = MAX_INVOICE_NUMBERS  # fewer in a text message that runs long
 
 
 @dataclasses.dataclass(frozen=True)
@@ -151,9 +152,9 @@ def format_days(days: int, language: str) -> str:
     return f"{days} day" if days == 1 else f"{days} days"
 
 
-def format_invoice_numbers(numbers, language: str) -> str:
+def format_invoice_numbers(numbers, language: str, limit: int = MAX_INVOICE_NUMBERS) -> str:
     numbers = [n for n in numbers if n]
-    shown, rest = numbers[:MAX_INVOICE_NUMBERS], len(numbers) - MAX_INVOICE_NUMBERS
+    shown, rest = numbers[:limit], len(numbers) - limit
     if _lang(language) == "zh-hans":
         text = "、".join(shown)
         return f"{text}等{len(numbers)}张" if rest > 0 else text
@@ -177,7 +178,7 @@ def _value(name: str, context: RenderContext) -> str | None:
     if name == "days_overdue":
         return None if raw is None or raw < 0 else format_days(raw, language)
     if name == "invoice_numbers":
-        return format_invoice_numbers(raw, language) or None
+        return format_invoice_numbers(raw, language, context.max_invoice_numbers) or None
     if name == "invoice_count":
         count = len([n for n in context.invoice_numbers if n])
         return str(count) if count else None

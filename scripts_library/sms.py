@@ -7,13 +7,18 @@ content linter checks the very texts that are sent."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from django.utils.translation import gettext as _
 
+from .rendering import RenderContext, render_text
+
 SMS_MAX_CHARS = 300
 MIN_BODY = 40  # a long link may leave little room; still say something
 _SENTENCE_END = re.compile(r"[.!?](?=\s)|[。！？]")
+# "Northwind Supply Co. here": a full stop that does not end the sentence.
+_ABBREVIATION = re.compile(r"\b(?:Co|Ltd|Inc|Corp|Mr|Ms|Mrs|Dr|No|St|Jr|Bros)\.$")
 
 
 def sms_opt_out(opt_out_url: str = "") -> str:
@@ -46,6 +51,23 @@ def sms_assemble(
     return _lines(_take(sentences, SMS_MAX_CHARS - len(ending) - 1), ending)
 
 
+def sms_render(
+    body: str, context: RenderContext, *, opt_out_url: str = "", call_to_action: bool = True
+) -> str:
+    """An SMS track filled in and assembled. A body too long for the message
+    first names fewer invoices ("INV-1 and 6 more"); only then are sentences
+    dropped."""
+    link = context.payment_link
+    ending = _lines(sms_call_to_action(link) if call_to_action else "", sms_opt_out(opt_out_url))
+    text = ""
+    for limit in (context.max_invoice_numbers, 2, 1):
+        shorter = dataclasses.replace(context, max_invoice_numbers=limit)
+        text = " ".join(render_text(body, shorter).text.split())
+        if len(_lines(text, ending)) <= SMS_MAX_CHARS:
+            break
+    return sms_assemble(text, link=link, opt_out_url=opt_out_url, call_to_action=call_to_action)
+
+
 def sms_ending(*, link: str | None, opt_out_url: str = "") -> str:
     """The lines every SMS with a call to action ends with."""
     return _lines(sms_call_to_action(link), sms_opt_out(opt_out_url))
@@ -59,6 +81,8 @@ def _sentences(text: str) -> list[str]:
     """Sentences with their trailing space, so "".join gives the text back."""
     pieces, last = [], 0
     for match in _SENTENCE_END.finditer(text):
+        if _ABBREVIATION.search(text[: match.end()]):
+            continue
         end = match.end()
         while end < len(text) and text[end] == " ":
             end += 1

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Language
 from scripts_library.rendering import RenderContext, format_date, format_money, track_render
 from scripts_library.selectors import render_context_for_debtor, stage_for_channel, track_select
-from scripts_library.sms import SMS_MAX_CHARS, sms_assemble
+from scripts_library.sms import SMS_MAX_CHARS, sms_assemble, sms_render
 
 SMS = "sms"
 EMAIL = "email"
@@ -97,16 +97,22 @@ def compose(
         if purpose in TRACK_PURPOSES:
             track = _track_for(debtor, channel, language, tracks, context)
         link = context.payment_link if purpose != PROMISE_THANKS else None
+        track_id = track.pk if track is not None else None
+        if channel == SMS:
+            if track is not None:
+                text = sms_render(track.body, context, opt_out_url=opt_out_url)
+            else:
+                text = sms_assemble(
+                    _fixed_body(purpose, channel, context, link),
+                    link=link,
+                    opt_out_url=opt_out_url,
+                    call_to_action=purpose != PROMISE_THANKS,
+                )
+            return Composed(language=language, subject="", text=text, html="", track_id=track_id)
         if track is not None:
             subject, body = _split_subject(_render(track, context))
         else:
             subject, body = "", _fixed_body(purpose, channel, context, link)
-        track_id = track.pk if track is not None else None
-        if channel == SMS:
-            text = sms_assemble(
-                body, link=link, opt_out_url=opt_out_url, call_to_action=purpose != PROMISE_THANKS
-            )
-            return Composed(language=language, subject="", text=text, html="", track_id=track_id)
         subject = _subject(subject or _fixed_subject(purpose, context), context)
         return _email(subject, body, link, context, opt_out_url, track_id, tuple(attachments))
 

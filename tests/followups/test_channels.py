@@ -37,7 +37,7 @@ from followups.channels import (
 from followups.channels.compose import SMS_MAX_CHARS
 from followups.optout import opt_out_token, opt_out_url
 from scripts_library.loader import load_content
-from tests.debtors.factories import ContactFactory, DebtorFactory
+from tests.debtors.factories import ContactFactory, DebtorFactory, InvoiceFactory
 from tests.scripts_library.factories import TalkTrackFactory
 
 # The project urls plus the opt-out page, until the lead includes it there.
@@ -73,6 +73,7 @@ def make_contact(language="en", debtor_type="forgetful", **kwargs):
         oldest_due_date=datetime.date(2026, 10, 1),
         max_days_past_due=12,
     )
+    InvoiceFactory(debtor=debtor, number="INV-1", due_date=datetime.date(2026, 10, 1))
     return ContactFactory(debtor=debtor, name="Li Wei", mobile="+8613812345678", **kwargs)
 
 

@@ -24,7 +24,7 @@ from scripts_library.facts import (
 )
 from scripts_library.rendering import RenderContext, body_needs, render_text, track_render
 from scripts_library.selectors import render_context_for_debtor, track_select
-from tests.debtors.factories import ContactFactory, DebtorFactory
+from tests.debtors.factories import ContactFactory, DebtorFactory, InvoiceFactory
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -72,7 +72,9 @@ def test_an_english_debtor_called_at_four_in_the_afternoon_hears_good_afternoon(
         debtor_type="forgetful",
         timezone="Europe/London",
         open_balance=Decimal("900.00"),
+        oldest_due_date=datetime.date(2026, 12, 29),
     )
+    InvoiceFactory(debtor=debtor, number="E-1", due_date=datetime.date(2026, 12, 29))
     now = datetime.datetime(2026, 12, 3, 16, 3, tzinfo=LONDON)
     context = render_context_for_debtor(debtor=debtor, collector=personas.collector_a, now=now)
     track = track_select(
@@ -82,6 +84,7 @@ def test_an_english_debtor_called_at_four_in_the_afternoon_hears_good_afternoon(
     assert context.facts.part_of_day == AFTERNOON
     assert text.startswith("Good afternoon, this is")
     assert "Good morning" not in text
+    assert "due on 29 Dec 2026" in text  # not yet due: not "were due"
 
 
 @pytest.mark.django_db
