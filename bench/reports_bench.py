@@ -105,7 +105,15 @@ def urls(period: str, first: dt.date, last: dt.date) -> dict[str, str | None]:
 def step_rebuild(result: dict, rebuilds: int) -> None:
     from django.db import connection
 
-    from reports.models import ContactHour, DailyAging, DailyFlow, MonthlyFlow, MonthlyRoll
+    from reports.models import (
+        ContactHour,
+        DailyAging,
+        DailyFlow,
+        MonthlyFlow,
+        MonthlyRoll,
+        TeamMonthlyFlow,
+        TeamMonthlyRoll,
+    )
     from reports.rollups import rebuild
 
     runs = []
@@ -114,7 +122,15 @@ def step_rebuild(result: dict, rebuilds: int) -> None:
         runs.append(round(done["seconds"], 2))
         print(f"  rebuild: {done['rows']:,} rows from {done['first']} in {done['seconds']:.1f} s",
               flush=True)  # fmt: skip
-    models = (DailyFlow, MonthlyFlow, DailyAging, ContactHour, MonthlyRoll)
+    models = (
+        DailyFlow,
+        MonthlyFlow,
+        TeamMonthlyFlow,
+        DailyAging,
+        ContactHour,
+        MonthlyRoll,
+        TeamMonthlyRoll,
+    )
     tables = [m._meta.db_table for m in models]
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE " + ", ".join(tables))

@@ -88,6 +88,14 @@ class Filters:
             q &= Q(debtor_type=self.debtor_type)
         return q
 
+    @property
+    def needs_collector(self) -> bool:
+        """Whether the rows must be told apart by collector (a collector's own
+        scope or a collector filter), else team-grain rows hold the answer."""
+        return self.collector_id is not None or (
+            not self.scope.everyone and self.scope.team_id is None
+        )
+
     def debtors(self, prefix: str = "") -> Q:
         """The scope and filters as a condition on Debtor (through ``prefix``)."""
         q = self.scope.q()

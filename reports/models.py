@@ -103,6 +103,27 @@ class MonthlyFlow(Flows):
         return f"{self.month:%Y-%m} team {self.team_id} collector {self.collector_id}"
 
 
+class TeamMonthlyFlow(Flows):
+    """The :class:`MonthlyFlow` rows of a team and debtor type summed over
+    their collectors: what the company's and a team's figures read when no
+    collector is asked for (a few rows per month instead of one per collector)."""
+
+    month = models.DateField()
+    team_id = models.IntegerField(default=0)
+    debtor_type = models.CharField(max_length=16)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "team_id", "debtor_type", "currency"],
+                name="team_monthly_flow_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} team {self.team_id} {self.debtor_type}"
+
+
 class DailyAging(Cell):
     """The open receivable of one cell and currency at the end of one day,
     per aging bucket (the bucket keys of ``debtors.aging``)."""
@@ -169,6 +190,31 @@ class MonthlyRoll(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.bucket} {self.currency}"
+
+
+class TeamMonthlyRoll(models.Model):
+    """The :class:`MonthlyRoll` rows of a team and debtor type summed over
+    their collectors, read when no collector is asked for."""
+
+    month = models.DateField()
+    team_id = models.IntegerField(default=0)
+    debtor_type = models.CharField(max_length=16)
+    currency = models.CharField(max_length=3)
+    bucket = models.CharField(max_length=8)
+    opening = money_field(_("opening"))
+    rolled = money_field(_("rolled on"))
+    paid = money_field(_("paid"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "team_id", "debtor_type", "currency", "bucket"],
+                name="team_monthly_roll_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} team {self.team_id} {self.bucket} {self.currency}"
 
 
 class RollupState(models.Model):

@@ -8,8 +8,9 @@ The window is the current month and the :data:`WINDOW_MONTHS` before it; a
 period reaching further back is computed live (``reports.kpis``).
 
 On PostgreSQL a rebuild holds an exclusive advisory lock and an update a
-shared one plus a lock on its cell, so an update never interleaves with a
-rebuild and two updates of one cell never both insert. Readers are never
+shared one plus a lock on its cell's team and type, so an update never
+interleaves with a rebuild and two updates of one cell (or of two cells
+whose team rows they both remake) never both insert. Readers are never
 blocked: they see the old rows until the writer commits.
 """
 
@@ -21,13 +22,13 @@ import zlib
 from collections.abc import Iterable
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from collections_crm.lib.zones import company_zone
 from debtors.models import Debtor, DebtorType
 
-from .flow_read import month_rows
+from .flow_read import month_rows, team_month_rows
 from .models import (
     ContactHour,
     DailyAging,
@@ -35,6 +36,8 @@ from .models import (
     MonthlyFlow,
     MonthlyRoll,
     RollupState,
+    TeamMonthlyFlow,
+    TeamMonthlyRoll,
 )
 from .q import through
 from .rollup_aging import BUCKET_KEYS, build_aging
@@ -86,7 +89,9 @@ def _lock(*, exclusive: bool, cell: Cell | None = None) -> None:
             return
         cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [LOCK_KEY])
         if cell is not None:
-            key = zlib.crc32(repr(cell).encode()) & 0x7FFFFFFF
+            # The team and type: the team's monthly rows sum its collectors' cells.
+            team, _collector, debtor_type = cell
+            key = zlib.crc32(repr((team, debtor_type)).encode()) & 0x7FFFFFFF
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_KEY, key])
 
 
@@ -106,6 +111,17 @@ ROLL_COLUMNS = (
 )
 HOUR_COLUMNS = (*CELL, "weekday", "hour", "calls", "right_party")
 MONTH_FLOW_COLUMNS = ("month", *FLOW_COLUMNS[1:])
+TEAM_FLOW_COLUMNS = ("month", "team_id", "debtor_type", *FLOW_COLUMNS[4:])
+TEAM_ROLL_COLUMNS = (
+    "month",
+    "team_id",
+    "debtor_type",
+    "currency",
+    "bucket",
+    "opening",
+    "rolled",
+    "paid",
+)
 
 
 def _write(debtors: Q, first: dt.date, last: dt.date, since: dt.date) -> int:
@@ -144,9 +160,28 @@ def _write(debtors: Q, first: dt.date, last: dt.date, since: dt.date) -> int:
 
 def _write_months(cell: dict, since: dt.date) -> int:
     """Remake the ``MonthlyFlow`` rows of the cells matching ``cell`` from
-    ``since``'s month on, from the ``DailyFlow`` rows just written."""
-    MonthlyFlow.objects.filter(month__gte=since.replace(day=1), **cell).delete()
-    return insert_rows(MonthlyFlow, MONTH_FLOW_COLUMNS, month_rows(cell, since))
+    ``since``'s month on, from the ``DailyFlow`` rows just written, and the
+    ``TeamMonthlyFlow`` and ``TeamMonthlyRoll`` rows of their team and type."""
+    month = since.replace(day=1)
+    MonthlyFlow.objects.filter(month__gte=month, **cell).delete()
+    rows = insert_rows(MonthlyFlow, MONTH_FLOW_COLUMNS, month_rows(cell, since))
+    team_type = {k: v for k, v in cell.items() if k != "collector_id"}
+    TeamMonthlyFlow.objects.filter(month__gte=month, **team_type).delete()
+    rows += insert_rows(TeamMonthlyFlow, TEAM_FLOW_COLUMNS, team_month_rows(team_type, since))
+    return rows + _write_team_rolls(team_type, _roll_since(since))
+
+
+def _write_team_rolls(team_type: dict, since: dt.date) -> int:
+    """Remake the ``TeamMonthlyRoll`` rows of a team and type (all when
+    ``team_type`` is empty) from ``since``, from the ``MonthlyRoll`` rows."""
+    TeamMonthlyRoll.objects.filter(month__gte=since, **team_type).delete()
+    sums = (
+        MonthlyRoll.objects.filter(month__gte=since, **team_type)
+        .values_list("month", "team_id", "debtor_type", "currency", "bucket")
+        .annotate(Sum("opening"), Sum("rolled"), Sum("paid"))
+        .order_by()
+    )
+    return insert_rows(TeamMonthlyRoll, TEAM_ROLL_COLUMNS, sums)
 
 
 def _roll_since(since: dt.date) -> dt.date:
@@ -173,6 +208,8 @@ def rebuild(*, since: dt.date | None = None, now: dt.datetime | None = None) -> 
         MonthlyRoll.objects.filter(month__gte=_roll_since(since)).delete()
         MonthlyRoll.objects.filter(month__lt=first).delete()
         MonthlyFlow.objects.filter(month__lt=first).delete()
+        TeamMonthlyFlow.objects.filter(month__lt=first).delete()
+        TeamMonthlyRoll.objects.filter(month__lt=first).delete()
         rows = _write(Q(), first, last, since)
         rows += _write_months({}, since)
         seconds = time.perf_counter() - started

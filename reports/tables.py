@@ -27,7 +27,7 @@ from .kpis import (
     sums_with_receivable,
     window_start,
 )
-from .models import ContactHour, DailyAging, MonthlyRoll
+from .models import ContactHour, DailyAging, MonthlyRoll, TeamMonthlyRoll
 from .rollup_aging import BUCKET_KEYS, month_ends
 
 TREND_MONTHS = 13
@@ -126,8 +126,9 @@ def roll_rates(filters: Filters, months: int = TREND_MONTHS - 1) -> list[dict]:
     summed over the last ``months`` complete month pairs up to the period's end."""
     ends = month_ends(filters.date_to - dt.timedelta(days=31 * (months + 1)), filters.date_to)
     first = ends[-months - 1] if len(ends) > months else (ends[0] if ends else filters.date_to)
+    table = MonthlyRoll if filters.needs_collector else TeamMonthlyRoll
     rows = (
-        MonthlyRoll.objects.filter(
+        table.objects.filter(
             filters.rows(), currency=filters.currency, month__gte=first, month__lt=filters.date_to
         )
         .values("bucket")

@@ -17,7 +17,7 @@ from debtors.permissions import debtor_scope
 from reports.filters import Filters
 from reports.flow_read import FLOW_FIELDS, empty, flows, split
 from reports.kpis import figures_from_sums, kpis_from_rollups
-from reports.models import DailyFlow, MonthlyFlow
+from reports.models import DailyFlow, MonthlyFlow, MonthlyRoll, TeamMonthlyFlow, TeamMonthlyRoll
 from reports.rollup_flows import COUNT_FIELDS, MONEY_FIELDS
 from reports.rollups import refresh_debtors
 from reports.tables import period_sums, read_months
@@ -88,6 +88,18 @@ def test_flows_equal_the_days_summed_one_by_one(book, field):
                 if field is None:
                     expected.setdefault(None, empty())
                 assert got == expected, (user, currency, first, last)
+    # A manager asking for one collector reads the collector-grain rows.
+    one = Filters(*SPANS[0], "CNY", debtor_scope(book.manager), collector_id=book.collector_a.pk)
+    assert one.needs_collector
+    assert (
+        flows(one, *SPANS[0], by=field)
+        == {
+            None: empty(),
+            **_by_day(one, *SPANS[0], field),
+        }
+        if field is None
+        else _by_day(one, *SPANS[0], field)
+    )
     november = Filters(*NOVEMBER, "CNY", debtor_scope(book.admin))
     assert flows(november, *NOVEMBER)[None]["collected"] > 0  # the book is not empty
 
@@ -106,6 +118,40 @@ def _month_sums() -> dict:
     return out
 
 
+def _team_sums() -> dict:
+    out: dict = {}
+    for (month, team, _collector, debtor_type, currency), sums in _monthly_rows().items():
+        target = out.setdefault((month, team, debtor_type, currency), dict.fromkeys(sums, 0))
+        for name, value in sums.items():
+            target[name] += value
+    return out
+
+
+def _team_rows() -> dict:
+    return {
+        (r.month, r.team_id, r.debtor_type, r.currency): {f: getattr(r, f) for f in FLOW_FIELDS}
+        for r in TeamMonthlyFlow.objects.all()
+    }
+
+
+def _rolls(model, key) -> dict:
+    out: dict = {}
+    for r in model.objects.all():
+        target = out.setdefault(key(r), [0, 0, 0])
+        for i, name in enumerate(("opening", "rolled", "paid")):
+            target[i] += getattr(r, name)
+    return out
+
+
+def _team_rolls_agree() -> bool:
+    """Team roll rows equal the collectors' roll rows summed by team and type."""
+
+    def key(r):
+        return (r.month, r.team_id, r.debtor_type, r.currency, r.bucket)
+
+    return _rolls(TeamMonthlyRoll, key) == _rolls(MonthlyRoll, key)
+
+
 def _monthly_rows() -> dict:
     return {
         (r.month, r.team_id, r.collector_id, r.debtor_type, r.currency): {
@@ -117,13 +163,17 @@ def _monthly_rows() -> dict:
 
 @pytest.mark.django_db
 def test_monthly_rows_are_the_sums_of_the_daily_rows_after_a_rebuild_and_a_refresh(book):
-    assert MonthlyFlow.objects.exists()
+    """And the team rows the sums of the monthly rows over the collectors."""
+    assert MonthlyFlow.objects.exists() and TeamMonthlyFlow.objects.exists()
+    assert TeamMonthlyRoll.objects.exists()
     assert _monthly_rows() == _month_sums()
+    assert _team_rows() == _team_sums() and _team_rolls_agree()
     with time_machine.travel(NOW, tick=False):
         invoice = book.debtor_a.invoices.get(number="INV-N1")
         pay(book.debtor_a, invoice, "50.00", dt.date(2026, 11, 28))
         refresh_debtors([book.debtor_a.pk], since=dt.date(2026, 11, 28))
     assert _monthly_rows() == _month_sums()
+    assert _team_rows() == _team_sums() and _team_rolls_agree()
     november = MonthlyFlow.objects.filter(month=dt.date(2026, 11, 1), currency="CNY")
     assert (
         november.aggregate(c=Sum("collected"))["c"]

@@ -19,7 +19,15 @@ from followups.models import PromiseToPay
 from reports.filters import Filters
 from reports.kpis import kpis_from_rollups
 from reports.kpis_direct import kpis_direct
-from reports.models import ContactHour, DailyAging, DailyFlow, MonthlyFlow, MonthlyRoll
+from reports.models import (
+    ContactHour,
+    DailyAging,
+    DailyFlow,
+    MonthlyFlow,
+    MonthlyRoll,
+    TeamMonthlyFlow,
+    TeamMonthlyRoll,
+)
 from reports.rollups import rebuild, refresh_debtors
 from tests.debtors.factories import (
     DisputeFactory,
@@ -159,7 +167,15 @@ def test_rollups_and_direct_path_agree_on_random_books(personas, invoices, conta
 def rollup_rows() -> dict:
     """Every rollup row, without ids: what a refresh and a rebuild must agree on."""
     out = {}
-    for model in (DailyAging, DailyFlow, MonthlyFlow, MonthlyRoll, ContactHour):
+    for model in (
+        DailyAging,
+        DailyFlow,
+        MonthlyFlow,
+        TeamMonthlyFlow,
+        MonthlyRoll,
+        TeamMonthlyRoll,
+        ContactHour,
+    ):
         names = [f.attname for f in model._meta.concrete_fields if f.attname != "id"]
         out[model.__name__] = sorted(model.objects.values_list(*names))
     return out
