@@ -112,8 +112,8 @@ TRACKS = {
         ),
         "visit": (
             "Field visit: courtesy call in person",
-            "{greeting}, I'm {collector_name} from {company_name}. I was in the area and "
-            "wanted to say hello in person. While I'm here, there is {amount_due} open on "
+            "{greeting} {addressee}, I'm {collector_name} from {company_name}. I was in the area "
+            "and wanted to say hello in person. While I'm here, there is {amount_due} open on "
             "invoices {invoice_numbers}. I have copies with me. Could we look at them together "
             "and choose a date when the payment can go out?",
         ),
@@ -344,10 +344,10 @@ TRACKS = {
         ),
         "visit": (
             "Field visit: meet the decision maker",
-            "{greeting}. I'm {collector_name} from {company_name}. I've come in person to "
-            "settle the open balance of {amount_due}. I have the invoices and the record of "
-            "our calls with me. I'd like to leave today with a signed payment commitment: how "
-            "much will be paid, and on which date?",
+            "{greeting} {addressee}. I'm {collector_name} from {company_name}. I've come in "
+            "person to settle the open balance of {amount_due}. I have the invoices and the "
+            "record of our calls with me. I'd like to leave today with a signed payment "
+            "commitment: how much will be paid, and on which date?",
         ),
     },
     "unknown": {
@@ -417,9 +417,10 @@ TRACKS = {
         ),
         "visit": (
             "Field visit: introduce and clarify",
-            "{greeting}, I'm {collector_name} from {company_name}. Thank you for seeing me. "
-            "I've brought copies of invoices {invoice_numbers}. I'd like to understand where "
-            "things stand on your side and work out how we settle the {amount_due}.",
+            "{greeting} {addressee}, I'm {collector_name} from {company_name}. Thank you for "
+            "seeing me. I've brought copies of invoices {invoice_numbers}. I'd like to "
+            "understand where things stand on your side and work out how we settle the "
+            "{amount_due}.",
         ),
     },
 }
