@@ -119,3 +119,28 @@ def test_the_data_migration_calls_the_same_loader():
 
     migration.load(apps, None)
     assert TalkTrack.objects.count() >= 120
+
+
+def test_an_existing_library_gets_todays_wording_unless_a_manager_edited_it(personas):
+    """Migration 0003 (issue #14): a family still on the untouched shipped text
+    is upgraded; one a manager edited keeps its versions."""
+    from django.apps import apps
+
+    from scripts_library.loader import upgrade_shipped_tracks
+
+    old = TalkTrack.objects.get(key="stalling-sms", language="en", version=1)
+    old.body = "{company_name}: we have not received {promise_amount} promised for {promise_date}."
+    old.save()
+    edited = TalkTrack.objects.get(key="forgetful-email", language="en", version=1)
+    edited.body = "Dear {addressee}, a manager's own words."
+    edited.created_by = personas.manager
+    edited.save()
+
+    assert upgrade_shipped_tracks(apps) == 1
+    new = TalkTrack.objects.get(key="stalling-sms", language="en", status="published")
+    old.refresh_from_db()
+    edited.refresh_from_db()
+    assert (new.version, old.status) == (2, "retired")
+    assert "promised" not in new.body
+    assert edited.status == "published" and "manager" in edited.body
+    assert upgrade_shipped_tracks(apps) == 0
