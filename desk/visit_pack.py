@@ -29,7 +29,7 @@ from followups import policy
 from followups.models import FollowUp
 from followups.selectors import debtor_timeline
 from followups.visits import visit_local_text
-from scripts_library.models import Stage
+from scripts_library.models import PhraseRule, Stage
 from scripts_library.rendering import format_invoice_numbers, track_render
 from scripts_library.selectors import render_context_for_debtor, track_select
 from scripts_library.tone import tone_check
@@ -141,15 +141,16 @@ def _payment_rows(debtor: Debtor, language: str) -> list[PaymentRow]:
     ]
 
 
-def printable(text: str) -> str:
+def printable(text: str, rules: list[PhraseRule]) -> str:
     """Stored text as the pack may print it: wording the tone guard forbids
-    (a threat saved before a rule caught it, say) is withheld, never printed."""
-    if text and any(m.is_forbidden for m in tone_check(text, "")):
+    (a threat saved before a rule caught it, say) is withheld, never printed.
+    ``rules``: the managers' active rules, read once for the whole pack."""
+    if text and any(m.is_forbidden for m in tone_check(text, "", rules=rules)):
         return _("(withheld: this text breaks the contact rules; read it in the app)")
     return text
 
 
-def _history_rows(debtor: Debtor, zone, language: str) -> list[HistoryRow]:
+def _history_rows(debtor: Debtor, zone, rules: list[PhraseRule]) -> list[HistoryRow]:
     """Calls, visits, promises and disputes (payments have their own table)."""
     entries = debtor_timeline(debtor=debtor, limit=MAX_PACK_HISTORY + MAX_PACK_PAYMENTS)
     kinds = {"interaction": _("Contact"), "promise": _("Promise"), "dispute": _("Dispute")}
@@ -161,8 +162,8 @@ def _history_rows(debtor: Debtor, zone, language: str) -> list[HistoryRow]:
             HistoryRow(
                 at=f"{e.at.astimezone(zone):%Y-%m-%d %H:%M}",
                 kind=kinds.get(e.kind, e.kind),
-                title=printable(e.title),
-                detail=printable(e.detail),
+                title=printable(e.title, rules),
+                detail=printable(e.detail, rules),
                 amount=money_text(e.amount, e.currency) if e.amount else "",
                 user=e.user,
             )
@@ -196,25 +197,35 @@ def visit_pack_context(*, debtor: Debtor, user: User) -> dict:
         .first()
     )
     visitor = (visit.assigned_to if visit else None) or debtor.assigned_collector or user
+    rules = list(PhraseRule.objects.filter(active=True))
 
+    # The script for the visitor to read: chosen on what is true of this debtor now.
+    def context_in(language: str):
+        return render_context_for_debtor(
+            debtor=debtor,
+            collector=visitor,
+            contact=contacts[0] if contacts else None,
+            language=language,
+            now=now,
+        )
+
+    render_context = context_in(language)
     track = track_select(
         debtor_type=debtor.debtor_type,
         stage=Stage.VISIT,
         channel=Channel.VISIT,
         language=language,
         ab_subject=str(debtor.public_id),
+        context=render_context,
+        strict=False,
     )
     track_text = ""
     if track is not None:
-        render_context = render_context_for_debtor(
-            debtor=debtor,
-            collector=visitor,
-            contact=contacts[0] if contacts else None,
-            language=track.language,
-        )
-        track_text = printable(track_render(track=track, context=render_context).text)
+        if track.language != language:
+            render_context = context_in(track.language)
+        track_text = printable(track_render(track=track, context=render_context).text, rules)
     for contact in contacts:
-        contact.pack_notes = printable(contact.notes)
+        contact.pack_notes = printable(contact.notes, rules)
 
     return {
         "debtor": debtor,
@@ -235,7 +246,7 @@ def visit_pack_context(*, debtor: Debtor, user: User) -> dict:
         "invoice_count": invoice_count,
         "more_invoices": max(invoice_count - len(invoices), 0),
         "payments": _payment_rows(debtor, language),
-        "history": _history_rows(debtor, zone, language),
+        "history": _history_rows(debtor, zone, rules),
         "contacts": contacts,
         "track": track,
         "track_text": track_text,

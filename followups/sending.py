@@ -177,6 +177,12 @@ def _send(followup: FollowUp, contact: Contact, batch: _Batch) -> str:
         if instalment
         else (promise.total_amount if promise else None),
         promise_date=instalment.due_date if instalment else None,
+        # One instalment of several: the plan's words may be used.
+        instalment_plan=bool(
+            instalment
+            and promise
+            and (instalment.sequence > 1 or instalment.amount < promise.total_amount)
+        ),
         opt_out_url=link,
         tracks=batch.tracks,
         invoice_numbers=batch.invoice_numbers.get(debtor.id, []),

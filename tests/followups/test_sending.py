@@ -237,3 +237,33 @@ def test_a_sent_dunning_step_moves_the_cadence_on():
     followup_send(followup.pk)
     state = CadenceState.objects.get(debtor=debtor)
     assert state.next_sequence == 2 and state.last_step_done_at == timezone.now()
+
+
+@pytest.mark.parametrize(("amounts", "plan"), [(["300.00", "500.00"], True), (["800.00"], False)])
+def test_a_reminder_for_one_instalment_of_several_may_use_the_plans_words(
+    monkeypatch, amounts, plan
+):
+    from followups import sending
+    from tests.followups.factories import InstalmentFactory, PromiseToPayFactory
+
+    seen = []
+    real = sending.compose
+    monkeypatch.setattr(sending, "compose", lambda **kw: seen.append(kw) or real(**kw))
+    debtor = DebtorFactory(language="en")
+    promise = PromiseToPayFactory(debtor=debtor, total_amount=Decimal("800.00"))
+    instalments = [
+        InstalmentFactory(
+            promise=promise,
+            sequence=n + 1,
+            amount=Decimal(a),
+            due_date=timezone.localdate() + dt.timedelta(days=3 + n),
+        )
+        for n, a in enumerate(amounts)
+    ]
+    followup = _due(
+        "sms", debtor=debtor, reason="promise_reminder", promise=promise, instalment=instalments[0]
+    )
+    followups_claim_due()
+    assert followup_send(followup.pk) == "sent"
+    assert seen[0]["instalment_plan"] is plan
+    assert seen[0]["promise_amount"] == instalments[0].amount
