@@ -32,7 +32,7 @@ from followups.visits import visit_local_text
 from scripts_library.models import PhraseRule, Stage
 from scripts_library.rendering import format_invoice_numbers, track_render
 from scripts_library.selectors import render_context_for_debtor, track_select
-from scripts_library.tone import tone_check
+from scripts_library.tone import printable
 
 # A visit talks about the oldest items; beyond this the pack says how many more
 # (a long table makes a slow PDF: 200 rows take about 6 s on two cores).
@@ -139,15 +139,6 @@ def _payment_rows(debtor: Debtor, language: str) -> list[PaymentRow]:
         )
         for p in payments
     ]
-
-
-def printable(text: str, rules: list[PhraseRule]) -> str:
-    """Stored text as the pack may print it: wording the tone guard forbids
-    (a threat saved before a rule caught it, say) is withheld, never printed.
-    ``rules``: the managers' active rules, read once for the whole pack."""
-    if text and any(m.is_forbidden for m in tone_check(text, "", rules=rules)):
-        return _("(withheld: this text breaks the contact rules; read it in the app)")
-    return text
 
 
 def _history_rows(debtor: Debtor, zone, rules: list[PhraseRule]) -> list[HistoryRow]:

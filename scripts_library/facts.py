@@ -216,7 +216,9 @@ WORDING = {
             r"|\b(we're|we are) agreed\b",
             _I,
         ),
-        re.compile(r"您(已|曾|之前)?(承诺|答应)|您(已|曾|之前)确认|(约定|承诺|答应)的|按约定|如约|说好|说定"),
+        re.compile(
+            r"您(已|曾|之前)?(承诺|答应)|您(已|曾|之前)确认|(约定|承诺|答应)的|按约定|如约|说好|说定"
+        ),
     ],
     MORNING: [re.compile(r"\bgood morning\b", _I), re.compile(r"早上好|上午好|早安(?!排)")],
     AFTERNOON: [re.compile(r"\bgood afternoon\b", _I), re.compile(r"下午好")],

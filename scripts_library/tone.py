@@ -18,6 +18,8 @@ import dataclasses
 import logging
 import re
 
+from django.utils.translation import gettext_lazy
+
 from . import tone_categories
 from .models import PhraseRule
 
@@ -162,3 +164,15 @@ def tone_segments(text: str, matches: list[Match]) -> list[tuple[str, Match | No
     if pos < len(text):
         segments.append((text[pos:], None))
     return segments
+
+
+WITHHELD = gettext_lazy("(withheld: this text breaks the contact rules; read it in the app)")
+
+
+def printable(text: str, rules) -> str:
+    """Stored text as it may be printed or read to a debtor: wording the
+    guard forbids (a note or a track saved before a rule caught it) is
+    withheld. ``rules``: the managers' active rules, read once by the caller."""
+    if text and any(m.is_forbidden for m in tone_check(text, "", rules=rules)):
+        return str(WITHHELD)
+    return text

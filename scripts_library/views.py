@@ -19,7 +19,7 @@ from debtors.permissions import debtor_get_for_user, debtor_queryset_for_user
 from .facts import PENDING, Facts
 from .forms import PreviewForm, TrackCreateForm, TrackEditForm, TrackFilterForm
 from .linter import lint_body, needs_labels, sample_context
-from .models import Stage, TalkTrack
+from .models import PhraseRule, Stage, TalkTrack
 from .permissions import track_get_for_user, user_can_edit_scripts
 from .rendering import (
     MAX_INVOICE_NUMBERS,
@@ -38,7 +38,7 @@ from .selectors import (
 )
 from .services import track_create, track_publish, track_retire, track_update
 from .strategy import strategy_for
-from .tone import tone_check, tone_segments
+from .tone import printable, tone_check, tone_segments
 
 # The preview without a debtor: sample values, with every fact a text may name.
 SAMPLE_FACTS = Facts(
@@ -301,11 +301,13 @@ def script_panel_context(
         context=context,
         strict=False,
     )
+    # What the collector reads out: stored wording the guard forbids is withheld.
+    rules = list(PhraseRule.objects.filter(active=True))
     answers = [
         {
             "code": answer.objection.code,
             "title": answer.title,
-            "text": render_text(answer.response.body, context, gaps=True).text,
+            "text": printable(render_text(answer.response.body, context, gaps=True).text, rules),
         }
         for answer in objection_responses_for(
             debtor_type=debtor.debtor_type, language=debtor.language
@@ -317,7 +319,9 @@ def script_panel_context(
         "panel_stage": stage,
         "panel_stages": [(s, Stage(s).label) for s in PANEL_STAGES],
         "panel_track": track,
-        "panel_text": render_text(track.body, context, gaps=True).text if track else "",
+        "panel_text": printable(render_text(track.body, context, gaps=True).text, rules)
+        if track
+        else "",
         "panel_answers": answers,
         "panel_strategy": strategy_for(debtor.debtor_type),
     }

@@ -95,3 +95,13 @@ def test_the_visit_pack_withholds_stored_text_the_guard_forbids(rule):
     assert "withheld" in printed and "withheld" in notes[contact.pk]
     assert "Asked for a copy invoice." in printed
     assert notes[fine.pk] == "Prefers calls after 2 pm."
+
+
+def test_the_script_panel_withholds_a_stored_track_the_guard_forbids(rule):
+    from scripts_library.views import script_panel_context
+
+    debtor = DebtorFactory(language="en", debtor_type="forgetful")
+    TalkTrack.objects.filter(stage="opening").delete()
+    TalkTrackFactory(debtor_type="forgetful", stage="opening", channel="call", body=THREAT)
+    context = script_panel_context(user=debtor.assigned_collector, debtor=debtor, stage="opening")
+    assert "regret" not in context["panel_text"] and "withheld" in context["panel_text"]
