@@ -111,6 +111,7 @@ def step_rebuild(result: dict, rebuilds: int) -> None:
         DailyFlow,
         MonthlyFlow,
         MonthlyRoll,
+        TeamDailyAging,
         TeamMonthlyFlow,
         TeamMonthlyRoll,
     )
@@ -130,6 +131,7 @@ def step_rebuild(result: dict, rebuilds: int) -> None:
         ContactHour,
         MonthlyRoll,
         TeamMonthlyRoll,
+        TeamDailyAging,
     )
     tables = [m._meta.db_table for m in models]
     with connection.cursor() as cursor:

@@ -13,12 +13,12 @@ from __future__ import annotations
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
 from .filters import Filters
 from .flow_read import flows
-from .models import DailyAging, RollupState
+from .models import DailyAging, RollupState, TeamDailyAging
 from .rollup_aging import BUCKET_KEYS
 
 ZERO = Decimal(0)
@@ -142,12 +142,12 @@ def flow_sums(filters: Filters) -> dict:
     return flows(filters, filters.date_from, filters.date_to)[None]
 
 
-def receivable_on(filters: Filters, days: list[dt.date], extra: Q | None = None) -> dict:
-    """Day → {bucket key: amount} at the end of each day, in the currency."""
+def receivable_on(filters: Filters, days: list[dt.date]) -> dict:
+    """Day → {bucket key: amount} at the end of each day, in the currency
+    (from the team rows unless collectors must be told apart)."""
     rows = (
-        DailyAging.objects.filter(
-            filters.rows(), extra or Q(), currency=filters.currency, day__in=days
-        )
+        (DailyAging if filters.needs_collector else TeamDailyAging)
+        .objects.filter(filters.rows(), currency=filters.currency, day__in=days)
         .values("day")
         .annotate(**{k: Sum(k) for k in BUCKET_KEYS})
         .order_by()

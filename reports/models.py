@@ -146,6 +146,33 @@ class DailyAging(Cell):
         indexes = [models.Index(fields=["team_id", "day"], name="daily_aging_team_day")]
 
 
+class TeamDailyAging(models.Model):
+    """The :class:`DailyAging` rows of a team and debtor type summed over
+    their collectors, read when no collector is asked for."""
+
+    day = models.DateField()
+    team_id = models.IntegerField(default=0)
+    debtor_type = models.CharField(max_length=16)
+    currency = models.CharField(max_length=3)
+    current = money_field(_("not yet due"))
+    d1_30 = money_field("1–30")
+    d31_60 = money_field("31–60")
+    d61_90 = money_field("61–90")
+    d91_180 = money_field("91–180")
+    d181 = money_field("181+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "team_id", "debtor_type", "currency"],
+                name="team_daily_aging_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} team {self.team_id} {self.debtor_type} {self.currency}"
+
+
 class ContactHour(Cell):
     """Call attempts and right-party contacts by the hour and weekday of the
     debtor's local clock (weekday 0 = Monday), for the timing heatmap."""

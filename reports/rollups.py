@@ -36,6 +36,7 @@ from .models import (
     MonthlyFlow,
     MonthlyRoll,
     RollupState,
+    TeamDailyAging,
     TeamMonthlyFlow,
     TeamMonthlyRoll,
 )
@@ -112,6 +113,7 @@ ROLL_COLUMNS = (
 HOUR_COLUMNS = (*CELL, "weekday", "hour", "calls", "right_party")
 MONTH_FLOW_COLUMNS = ("month", *FLOW_COLUMNS[1:])
 TEAM_FLOW_COLUMNS = ("month", "team_id", "debtor_type", *FLOW_COLUMNS[4:])
+TEAM_AGING_COLUMNS = ("day", "team_id", "debtor_type", "currency", *BUCKET_KEYS)
 TEAM_ROLL_COLUMNS = (
     "month",
     "team_id",
@@ -161,14 +163,29 @@ def _write(debtors: Q, first: dt.date, last: dt.date, since: dt.date) -> int:
 def _write_months(cell: dict, since: dt.date) -> int:
     """Remake the ``MonthlyFlow`` rows of the cells matching ``cell`` from
     ``since``'s month on, from the ``DailyFlow`` rows just written, and the
-    ``TeamMonthlyFlow`` and ``TeamMonthlyRoll`` rows of their team and type."""
+    ``TeamMonthlyFlow``, ``TeamDailyAging`` and ``TeamMonthlyRoll`` rows of
+    their team and type."""
     month = since.replace(day=1)
     MonthlyFlow.objects.filter(month__gte=month, **cell).delete()
     rows = insert_rows(MonthlyFlow, MONTH_FLOW_COLUMNS, month_rows(cell, since))
     team_type = {k: v for k, v in cell.items() if k != "collector_id"}
     TeamMonthlyFlow.objects.filter(month__gte=month, **team_type).delete()
     rows += insert_rows(TeamMonthlyFlow, TEAM_FLOW_COLUMNS, team_month_rows(team_type, since))
+    rows += _write_team_aging(team_type, since)
     return rows + _write_team_rolls(team_type, _roll_since(since))
+
+
+def _write_team_aging(team_type: dict, since: dt.date) -> int:
+    """Remake the ``TeamDailyAging`` rows of a team and type (all when
+    ``team_type`` is empty) from ``since``, from the ``DailyAging`` rows."""
+    TeamDailyAging.objects.filter(day__gte=since, **team_type).delete()
+    sums = (
+        DailyAging.objects.filter(day__gte=since, **team_type)
+        .values_list("day", "team_id", "debtor_type", "currency")
+        .annotate(*(Sum(k) for k in BUCKET_KEYS))
+        .order_by()
+    )
+    return insert_rows(TeamDailyAging, TEAM_AGING_COLUMNS, sums)
 
 
 def _write_team_rolls(team_type: dict, since: dt.date) -> int:
@@ -210,6 +227,7 @@ def rebuild(*, since: dt.date | None = None, now: dt.datetime | None = None) -> 
         MonthlyFlow.objects.filter(month__lt=first).delete()
         TeamMonthlyFlow.objects.filter(month__lt=first).delete()
         TeamMonthlyRoll.objects.filter(month__lt=first).delete()
+        TeamDailyAging.objects.filter(day__lt=first).delete()
         rows = _write(Q(), first, last, since)
         rows += _write_months({}, since)
         seconds = time.perf_counter() - started

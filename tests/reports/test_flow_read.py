@@ -17,7 +17,15 @@ from debtors.permissions import debtor_scope
 from reports.filters import Filters
 from reports.flow_read import FLOW_FIELDS, empty, flows, split
 from reports.kpis import figures_from_sums, kpis_from_rollups
-from reports.models import DailyFlow, MonthlyFlow, MonthlyRoll, TeamMonthlyFlow, TeamMonthlyRoll
+from reports.models import (
+    DailyAging,
+    DailyFlow,
+    MonthlyFlow,
+    MonthlyRoll,
+    TeamDailyAging,
+    TeamMonthlyFlow,
+    TeamMonthlyRoll,
+)
 from reports.rollup_flows import COUNT_FIELDS, MONEY_FIELDS
 from reports.rollups import refresh_debtors
 from reports.tables import period_sums, read_months
@@ -152,6 +160,21 @@ def _team_rolls_agree() -> bool:
     return _rolls(TeamMonthlyRoll, key) == _rolls(MonthlyRoll, key)
 
 
+def _team_aging_agrees() -> bool:
+    """Team aging rows equal the collectors' aging rows summed by team and type."""
+    buckets = ("current", "d1_30", "d31_60", "d61_90", "d91_180", "d181")
+
+    def sums(model):
+        out: dict = {}
+        for r in model.objects.all():
+            target = out.setdefault((r.day, r.team_id, r.debtor_type, r.currency), [0] * 6)
+            for i, name in enumerate(buckets):
+                target[i] += getattr(r, name)
+        return out
+
+    return sums(TeamDailyAging) == sums(DailyAging) and TeamDailyAging.objects.exists()
+
+
 def _monthly_rows() -> dict:
     return {
         (r.month, r.team_id, r.collector_id, r.debtor_type, r.currency): {
@@ -167,13 +190,13 @@ def test_monthly_rows_are_the_sums_of_the_daily_rows_after_a_rebuild_and_a_refre
     assert MonthlyFlow.objects.exists() and TeamMonthlyFlow.objects.exists()
     assert TeamMonthlyRoll.objects.exists()
     assert _monthly_rows() == _month_sums()
-    assert _team_rows() == _team_sums() and _team_rolls_agree()
+    assert _team_rows() == _team_sums() and _team_rolls_agree() and _team_aging_agrees()
     with time_machine.travel(NOW, tick=False):
         invoice = book.debtor_a.invoices.get(number="INV-N1")
         pay(book.debtor_a, invoice, "50.00", dt.date(2026, 11, 28))
         refresh_debtors([book.debtor_a.pk], since=dt.date(2026, 11, 28))
     assert _monthly_rows() == _month_sums()
-    assert _team_rows() == _team_sums() and _team_rolls_agree()
+    assert _team_rows() == _team_sums() and _team_rolls_agree() and _team_aging_agrees()
     november = MonthlyFlow.objects.filter(month=dt.date(2026, 11, 1), currency="CNY")
     assert (
         november.aggregate(c=Sum("collected"))["c"]

@@ -25,6 +25,7 @@ from reports.models import (
     DailyFlow,
     MonthlyFlow,
     MonthlyRoll,
+    TeamDailyAging,
     TeamMonthlyFlow,
     TeamMonthlyRoll,
 )
@@ -174,6 +175,7 @@ def rollup_rows() -> dict:
         TeamMonthlyFlow,
         MonthlyRoll,
         TeamMonthlyRoll,
+        TeamDailyAging,
         ContactHour,
     ):
         names = [f.attname for f in model._meta.concrete_fields if f.attname != "id"]
