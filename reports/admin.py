@@ -9,9 +9,13 @@ from .models import (
     DailyAging,
     DailyFlow,
     ExchangeRate,
+    MonthlyFlow,
     MonthlyReviewSent,
     MonthlyRoll,
     RollupState,
+    TeamDailyAging,
+    TeamMonthlyFlow,
+    TeamMonthlyRoll,
 )
 
 
@@ -42,6 +46,25 @@ class CellAdmin(ReadOnlyAdmin):
 @admin.register(MonthlyRoll)
 class MonthlyRollAdmin(ReadOnlyAdmin):
     list_display = ["month", "team_id", "collector_id", "debtor_type", "currency", "bucket"]
+
+
+@admin.register(MonthlyFlow)
+class MonthlyFlowAdmin(ReadOnlyAdmin):
+    list_display = ["month", "team_id", "collector_id", "debtor_type", "currency"]
+    list_filter = ["debtor_type"]
+
+
+@admin.register(TeamMonthlyFlow, TeamMonthlyRoll)
+class TeamMonthAdmin(ReadOnlyAdmin):
+    list_display = ["month", "team_id", "debtor_type", "currency"]
+    list_filter = ["debtor_type"]
+
+
+@admin.register(TeamDailyAging)
+class TeamDailyAgingAdmin(ReadOnlyAdmin):
+    list_display = ["day", "team_id", "debtor_type", "currency"]
+    list_filter = ["debtor_type"]
+    date_hierarchy = "day"
 
 
 @admin.register(RollupState)
