@@ -124,9 +124,9 @@ class TeamMonthlyFlow(Flows):
         return f"{self.month:%Y-%m} team {self.team_id} {self.debtor_type}"
 
 
-class DailyAging(Cell):
-    """The open receivable of one cell and currency at the end of one day,
-    per aging bucket (the bucket keys of ``debtors.aging``)."""
+class Buckets(models.Model):
+    """The open receivable in one currency per aging bucket (the bucket keys
+    of ``debtors.aging``)."""
 
     currency = models.CharField(max_length=3)
     current = money_field(_("not yet due"))
@@ -135,6 +135,28 @@ class DailyAging(Cell):
     d61_90 = money_field("61–90")
     d91_180 = money_field("91–180")
     d181 = money_field("181+")
+
+    class Meta:
+        abstract = True
+
+
+class Rolls(models.Model):
+    """Of what one bucket held at a month end, in one currency: rolled on and
+    paid a month on."""
+
+    currency = models.CharField(max_length=3)
+    bucket = models.CharField(max_length=8)
+    opening = money_field(_("opening"))
+    rolled = money_field(_("rolled on"))
+    paid = money_field(_("paid"))
+
+    class Meta:
+        abstract = True
+
+
+class DailyAging(Cell, Buckets):
+    """The open receivable of one cell and currency at the end of one day,
+    per aging bucket (the bucket keys of ``debtors.aging``)."""
 
     class Meta:
         constraints = [
@@ -146,20 +168,13 @@ class DailyAging(Cell):
         indexes = [models.Index(fields=["team_id", "day"], name="daily_aging_team_day")]
 
 
-class TeamDailyAging(models.Model):
+class TeamDailyAging(Buckets):
     """The :class:`DailyAging` rows of a team and debtor type summed over
     their collectors, read when no collector is asked for."""
 
     day = models.DateField()
     team_id = models.IntegerField(default=0)
     debtor_type = models.CharField(max_length=16)
-    currency = models.CharField(max_length=3)
-    current = money_field(_("not yet due"))
-    d1_30 = money_field("1–30")
-    d31_60 = money_field("31–60")
-    d61_90 = money_field("61–90")
-    d91_180 = money_field("91–180")
-    d181 = money_field("181+")
 
     class Meta:
         constraints = [
@@ -191,7 +206,7 @@ class ContactHour(Cell):
         ]
 
 
-class MonthlyRoll(models.Model):
+class MonthlyRoll(Rolls):
     """Where one aging bucket's money went in a month: of what the cell's
     invoices held in ``bucket`` at the end of ``month`` (the month's last day),
     how much sat in a later bucket at the end of the next month (``rolled``)
@@ -201,11 +216,6 @@ class MonthlyRoll(models.Model):
     team_id = models.IntegerField(default=0)
     collector_id = models.IntegerField(default=0)
     debtor_type = models.CharField(max_length=16)
-    currency = models.CharField(max_length=3)
-    bucket = models.CharField(max_length=8)
-    opening = money_field(_("opening"))
-    rolled = money_field(_("rolled on"))
-    paid = money_field(_("paid"))
 
     class Meta:
         constraints = [
@@ -219,18 +229,13 @@ class MonthlyRoll(models.Model):
         return f"{self.month:%Y-%m} {self.bucket} {self.currency}"
 
 
-class TeamMonthlyRoll(models.Model):
+class TeamMonthlyRoll(Rolls):
     """The :class:`MonthlyRoll` rows of a team and debtor type summed over
     their collectors, read when no collector is asked for."""
 
     month = models.DateField()
     team_id = models.IntegerField(default=0)
     debtor_type = models.CharField(max_length=16)
-    currency = models.CharField(max_length=3)
-    bucket = models.CharField(max_length=8)
-    opening = money_field(_("opening"))
-    rolled = money_field(_("rolled on"))
-    paid = money_field(_("paid"))
 
     class Meta:
         constraints = [
