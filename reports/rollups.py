@@ -160,7 +160,7 @@ def _write(debtors: Q, first: dt.date, last: dt.date, since: dt.date) -> int:
     return count
 
 
-def _write_months(cell: dict, since: dt.date) -> int:
+def _write_sums(cell: dict, since: dt.date) -> int:
     """Remake the ``MonthlyFlow`` rows of the cells matching ``cell`` from
     ``since``'s month on, from the ``DailyFlow`` rows just written, and the
     ``TeamMonthlyFlow``, ``TeamDailyAging`` and ``TeamMonthlyRoll`` rows of
@@ -229,7 +229,7 @@ def rebuild(*, since: dt.date | None = None, now: dt.datetime | None = None) -> 
         TeamMonthlyRoll.objects.filter(month__lt=first).delete()
         TeamDailyAging.objects.filter(day__lt=first).delete()
         rows = _write(Q(), first, last, since)
-        rows += _write_months({}, since)
+        rows += _write_sums({}, since)
         seconds = time.perf_counter() - started
         state = _state()
         state.window_start = first
@@ -274,7 +274,7 @@ def refresh_cells(
                 model.objects.filter(day__gte=since, **mine).delete()
             MonthlyRoll.objects.filter(month__gte=_roll_since(since), **mine).delete()
             rows += _write(cell_q(cell), first, last, since)
-            rows += _write_months(mine, since)
+            rows += _write_sums(mine, since)
             RollupState.objects.filter(pk=_state().pk).update(updated_at=now or timezone.now())
     return rows
 
